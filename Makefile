@@ -1,0 +1,35 @@
+# dartsprime: `make run` (a small real search), `make test` (the whole suite), `make bench`.
+# Every target installs what is missing first, so they work on a fresh Debian machine as root.
+
+SWIFT      ?= swift
+CONFIG     ?= release
+BIN        := .build/$(CONFIG)/dartsprime
+APT_PKGS   := libhdf5-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist hdf5-tools
+RUN_DIR    ?= artifacts/runs/demo
+
+.PHONY: deps build run test bench clean
+
+# Installs the system packages that are not there yet (apt-get update first, as on a fresh machine).
+deps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product dartsprime
+
+run: build
+	$(BIN) demo
+
+# Tests run in release (training code is too slow in debug) with testable imports enabled.
+test: deps
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
+
+bench: build
+	$(BIN) bench kernels
+
+clean:
+	rm -rf .build

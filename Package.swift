@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// dartsprime: DARTS-PRIME neural architecture search on the CPU, reproducible from its checkpoints.
+import PackageDescription
+
+
+let package = Package(
+    name: "dartsprime",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dartsprime", targets: ["dartsprime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // C libraries, each behind its own system-library module (pkg-config finds them).
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Tensor, kernels, reverse-mode autodiff, counter-based RNG. Knows BLAS, nothing else.
+        .target(name: "DartsCore", dependencies: ["CBLAS"]),
+        // Optimizers, learning-rate schedules, gradient clipping, initializers.
+        .target(name: "DartsNN", dependencies: ["DartsCore"]),
+        // HDF5 wrapper and the run directory: knows named arrays, not networks.
+        .target(name: "RunStore", dependencies: [
+            "CHDF5",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // CIFAR-10/100 and Fashion-MNIST readers, augmentation, resumable sampler.
+        .target(name: "ImageData", dependencies: ["DartsCore", "CZlib"]),
+        // Operation names, genotypes, projection onto discrete architectures.
+        .target(name: "Architecture"),
+        // Supernet, schedules, regularisers, the search loop (ties model, data and store).
+        .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture"]),
+        // The command-line tool.
+        .executableTarget(name: "dartsprime", dependencies: [
+            "Search", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DartsCoreTests", dependencies: ["DartsCore"]),
+        .testTarget(name: "DartsNNTests", dependencies: ["DartsNN", "DartsCore"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "CHDF5"]),
+        .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),
+        .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore"]),
+    ]
+)

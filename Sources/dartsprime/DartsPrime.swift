@@ -1,0 +1,10 @@
+// The `dartsprime` command: DARTS-PRIME search, resume, storage tools and benchmarks.
+import ArgumentParser
+
+@main
+struct DartsPrime: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dartsprime",
+        abstract: "DARTS-PRIME neural architecture search, reproducible from its checkpoints.",
+        subcommands: [])
+}
