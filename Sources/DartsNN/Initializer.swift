@@ -1,0 +1,52 @@
+// PyTorch's default initialisers (SPEC §1): convolutions, linear layers, batch norm, and α.
+//
+// Every draw comes from a caller-owned PhiloxRandom, in row-major order, so the network built
+// from a seed is the same on every machine.
+
+import DartsCore
+
+/// Factories for freshly initialised tensors.
+public enum Initializer {
+    /// U(−b, b) with b = 1/√fanIn — PyTorch's `kaiming_uniform_(a=√5)` for weights and its
+    /// bias rule alike.
+    public static func uniformFanIn(shape: [Int], fanIn: Int, rng: inout PhiloxRandom) -> Tensor {
+        precondition(fanIn > 0, "uniformFanIn: fan-in must be positive, got \(fanIn)")
+        let bound = Float(1 / Double(fanIn).squareRoot())
+        let n = shape.reduce(1, *)
+        return Tensor(shape: shape, scalars: rng.uniform(count: n, low: -bound, high: bound))
+    }
+
+    /// Convolution weight of shape `[Cout, Cin/groups, kh, kw]`; fan-in = (Cin/groups)·kh·kw.
+    public static func convWeight(shape: [Int], rng: inout PhiloxRandom) -> Tensor {
+        precondition(shape.count == 4, "convWeight: shape must be [Cout, Cin/groups, kh, kw], got \(shape)")
+        return uniformFanIn(shape: shape, fanIn: shape[1] * shape[2] * shape[3], rng: &rng)
+    }
+
+    /// Linear weight of shape `[out, in]`; fan-in = in.
+    public static func linearWeight(outFeatures: Int, inFeatures: Int, rng: inout PhiloxRandom) -> Tensor {
+        uniformFanIn(shape: [outFeatures, inFeatures], fanIn: inFeatures, rng: &rng)
+    }
+
+    /// Linear bias of shape `[out]`, U(−1/√in, 1/√in).
+    public static func linearBias(outFeatures: Int, inFeatures: Int, rng: inout PhiloxRandom) -> Tensor {
+        uniformFanIn(shape: [outFeatures], fanIn: inFeatures, rng: &rng)
+    }
+
+    /// Batch-norm defaults for `channels`: γ = 1, β = 0, running mean 0, running var 1.
+    public static func batchNorm(channels: Int)
+        -> (weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor) {
+        (Tensor(shape: [channels], repeating: 1), Tensor(shape: [channels]),
+         Tensor(shape: [channels]), Tensor(shape: [channels], repeating: 1))
+    }
+
+    /// Softmax α: 1e−3·N(0, 1), shape `[edges, ops]`.
+    public static func alpha(edges: Int, ops: Int, rng: inout PhiloxRandom) -> Tensor {
+        Tensor(shape: [edges, ops], scalars: rng.normal(count: edges * ops).map { 1e-3 * $0 })
+    }
+
+    /// CRB α: 1/7 + 1e−4·N(0, 1), shape `[edges, ops]` (7 ops: `none` is dropped).
+    public static func crbAlpha(edges: Int, ops: Int, rng: inout PhiloxRandom) -> Tensor {
+        Tensor(shape: [edges, ops],
+               scalars: rng.normal(count: edges * ops).map { Float(1.0 / 7.0) + 1e-4 * $0 })
+    }
+}
