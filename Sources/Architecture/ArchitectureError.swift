@@ -1,0 +1,30 @@
+// Errors of the Architecture module: each prints as one sentence naming what was wrong.
+
+/// A genotype text that could not be read.
+public enum ArchitectureError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The text does not follow `Genotype(normal=[…], normal_concat=…, reduce=[…], reduce_concat=…)`.
+    case genotypeSyntax(position: Int, expected: String, found: String)
+    /// A required field (`normal`, `reduce`, …) is missing.
+    case missingField(String)
+    /// A field appears that a CNN genotype does not have.
+    case unknownField(String)
+    /// An operation name that is not one of the eight CNN operations.
+    case unknownOperation(String)
+    /// An (op, input) pair whose input is not available to its node.
+    case invalidInput(op: String, input: Int, node: Int)
+
+    public var description: String {
+        switch self {
+        case let .genotypeSyntax(position, expected, found):
+            return "Genotype text at character \(position): expected \(expected) but found \(found)."
+        case let .missingField(name):
+            return "Genotype text has no `\(name)` field."
+        case let .unknownField(name):
+            return "Genotype text has an unknown field `\(name)`."
+        case let .unknownOperation(name):
+            return "Genotype text names an unknown operation '\(name)'."
+        case let .invalidInput(op, input, node):
+            return "Genotype pair ('\(op)', \(input)) is not a valid input of node \(node)."
+        }
+    }
+}
