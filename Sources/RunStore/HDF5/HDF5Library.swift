@@ -9,7 +9,7 @@ public enum HDF5 {
     /// every call into the library goes through this lock. Recursive because wrapper methods
     /// call each other.
     private static let lock = NSRecursiveLock()
-    nonisolated(unsafe) private static var initialized = false
+    nonisolated(unsafe) private static var initialized = false  // guarded by `lock`
 
     /// Runs `body` holding the HDF5 lock, initialising the library (and silencing its own
     /// error printing) on first use.
@@ -18,9 +18,11 @@ public enum HDF5 {
         defer { lock.unlock() }
         if !initialized {
             _ = H5open()
-            _ = chdf5_silence_errors()
             initialized = true
         }
+        // Debian's HDF5 is built thread-safe, which makes the automatic error printer a
+        // per-thread setting: turn it off on whichever thread is calling (cheap).
+        _ = chdf5_silence_errors()
         return try body()
     }
 
