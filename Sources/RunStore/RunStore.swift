@@ -50,23 +50,41 @@ public final class RunStore {
 
     // MARK: - Create / open
 
-    /// Creates a new run directory; fails if it exists and is not empty.
+    /// Creates a new run directory; fails if it exists and is not empty. The directory is
+    /// assembled under a temporary name beside `url` and renamed into place, so a crash leaves
+    /// either no run or a complete empty one.
     public static func create(at url: URL, configurationJSON: String, environment: [String: String],
                               retention: RetentionPolicy = .init()) throws -> RunStore {
         let fm = FileManager.default
-        if let existing = try? fm.contentsOfDirectory(atPath: url.path), !existing.isEmpty { throw StoreError.runExists(path: url.path) }
-        if fm.fileExists(atPath: url.path), (try? fm.contentsOfDirectory(atPath: url.path)) == nil { throw StoreError.runExists(path: url.path) }
+        let url = url.standardizedFileURL
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
+            guard isDir.boolValue, (try? fm.contentsOfDirectory(atPath: url.path))?.isEmpty == true else {
+                throw StoreError.runExists(path: url.path)
+            }
+        }
         let manifest = RunManifest(format: RunManifest.format, formatVersion: RunManifest.formatVersion,
                                    configurationJSON: configurationJSON, environment: environment, retention: retention)
+        let parent = url.deletingLastPathComponent()
+        let temp = parent.appendingPathComponent("\(AtomicFile.temporaryPrefix)\(url.lastPathComponent).\(getpid())")
         do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            try? fm.removeItem(at: temp)
             for d in ["checkpoints", "history"] {
-                try fm.createDirectory(at: url.appendingPathComponent(d), withIntermediateDirectories: true)
+                try fm.createDirectory(at: temp.appendingPathComponent(d), withIntermediateDirectories: true)
             }
         } catch { throw StoreError.io(file: url.path, reason: "cannot create the run directory: \(error.localizedDescription)") }
+        do {
+            try AtomicFile.replace(temp.appendingPathComponent(RunManifest.fileName), text: try manifest.encoded())
+            for d in ["checkpoints", "history"] { try AtomicFile.fsyncPath(temp.appendingPathComponent(d), directory: true) }
+            guard rename(temp.path, url.path) == 0 else { throw AtomicFile.errnoError(url, "cannot move the new run directory into place") }
+            try AtomicFile.fsyncPath(parent, directory: true)
+        } catch {
+            try? fm.removeItem(at: temp)
+            throw error
+        }
         let store = RunStore(url: url, manifest: manifest, readOnly: false)
         try store.acquireLock()
-        try AtomicFile.replace(url.appendingPathComponent(RunManifest.fileName), text: try manifest.encoded())
-        try AtomicFile.fsyncPath(url.deletingLastPathComponent(), directory: true)
         return store
     }
 
