@@ -20,3 +20,17 @@ extension Tensor {
         }
     }
 }
+
+/// Calls `body` with the mutable base address of `t`, or nil when `t` is nil.
+@inlinable
+public func withOptionalPointer<R>(_ t: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+    if t == nil { return body(nil) }
+    return t!.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+}
+
+/// Calls `body` with the base address of `t`, or nil when `t` is nil.
+@inlinable
+public func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let t else { return body(nil) }
+    return t.withUnsafeBufferPointer { body($0.baseAddress) }
+}
