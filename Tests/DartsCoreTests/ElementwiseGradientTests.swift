@@ -7,7 +7,7 @@ import Testing
     expectGradients("relu", inputs: [x]) { t, v in t.relu(v[0]) }
     expectGradients("sigmoid", inputs: [x]) { t, v in t.sigmoid(v[0]) }
     expectGradients("tanh", inputs: [x]) { t, v in t.tanh(v[0]) }
-    expectGradients("clamp", inputs: [x]) { t, v in t.clamp(v[0], min: -0.184, max: 0.236)  // bounds ≥ 0.014 from every input }
+    expectGradients("clamp", inputs: [x]) { t, v in t.clamp(v[0], min: -0.184, max: 0.236) }  // bounds ≥ 0.014 from every input
 }
 
 @Test func arithmeticGradients() {
