@@ -6,5 +6,9 @@ struct DartsPrime: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dartsprime",
         abstract: "DARTS-PRIME neural architecture search, reproducible from its checkpoints.",
-        subcommands: [])
+        subcommands: [
+            VerifyCommand.self,
+            ExportCommand.self,
+            StoreTortureCommand.self,
+        ])
 }

@@ -1,0 +1,168 @@
+// Element-wise arithmetic ops: add, sub, mul, addN, scale, dropout, mulScalar, weightedSum.
+
+extension Tape {
+    func checkSameShape(_ a: Var, _ b: Var, _ op: String) {
+        precondition(shape(a) == shape(b), "\(op): shapes \(shape(a)) and \(shape(b)) differ")
+    }
+
+    public func add(_ a: Var, _ b: Var) -> Var {
+        checkSameShape(a, b, "add")
+        let out = zipMap(value(a), value(b)) { $0 + $1 }
+        let (na, nb) = (needs[a.id], needs[b.id])
+        return record(out, inputs: [a, b]) {
+            { g, s in
+                if na { s.add(a, g) }
+                if nb { s.add(b, g) }
+            }
+        }
+    }
+
+    public func sub(_ a: Var, _ b: Var) -> Var {
+        checkSameShape(a, b, "sub")
+        let out = zipMap(value(a), value(b)) { $0 - $1 }
+        let (na, nb) = (needs[a.id], needs[b.id])
+        return record(out, inputs: [a, b]) {
+            { g, s in
+                if na { s.add(a, g) }
+                if nb { s.add(b, g.map { -$0 }) }
+            }
+        }
+    }
+
+    /// Element-wise product of same-shape nodes.
+    public func mul(_ a: Var, _ b: Var) -> Var {
+        checkSameShape(a, b, "mul")
+        let (va, vb) = (value(a), value(b))
+        let out = zipMap(va, vb) { $0 * $1 }
+        let (na, nb) = (needs[a.id], needs[b.id])
+        return record(out, inputs: [a, b]) {
+            { g, s in
+                if na { s.add(a, zipMap(g, vb) { $0 * $1 }) }
+                if nb { s.add(b, zipMap(g, va) { $0 * $1 }) }
+            }
+        }
+    }
+
+    /// Sum of same-shape nodes (summed in list order).
+    public func addN(_ xs: [Var]) -> Var {
+        precondition(!xs.isEmpty, "addN of an empty list")
+        for x in xs.dropFirst() { checkSameShape(xs[0], x, "addN") }
+        var out = value(xs[0])
+        out.withUnsafeMutableBufferPointer { dst in
+            for x in xs.dropFirst() {
+                value(x).withUnsafeBufferPointer { src in
+                    for i in 0..<dst.count { dst[i] += src[i] }
+                }
+            }
+        }
+        let flags = xs.map { needs[$0.id] }
+        return record(out, inputs: xs) {
+            { g, s in for (x, f) in zip(xs, flags) where f { s.add(x, g) } }
+        }
+    }
+
+    public func scale(_ x: Var, by k: Float) -> Var {
+        let out = value(x).map { $0 * k }
+        return record(out, inputs: [x]) { { g, s in s.add(x, g.map { $0 * k }) } }
+    }
+
+    /// x ⊙ mask, with the mask already scaled by 1/keep.
+    public func dropout(_ x: Var, mask: Tensor) -> Var {
+        precondition(mask.count == value(x).count, "dropout: mask \(mask.shape) does not fit \(shape(x))")
+        let out = zipMap(value(x), mask) { $0 * $1 }
+        return record(out, inputs: [x]) { { g, s in s.add(x, zipMap(g, mask) { $0 * $1 }) } }
+    }
+
+    /// x · scalars.flat[index].
+    public func mulScalar(_ x: Var, scalars: Var, at index: Int) -> Var {
+        let vx = value(x)
+        let k = value(scalars)[flat: index]
+        let out = vx.map { $0 * k }
+        let (nx, ns) = (needs[x.id], needs[scalars.id])
+        let sShape = shape(scalars)
+        return record(out, inputs: [x, scalars]) {
+            { g, s in
+                if nx { s.add(x, g.map { $0 * k }) }
+                if ns {
+                    let d = dot(g, vx)
+                    s.accumulate(scalars, shape: sShape) { $0[index] += d }
+                }
+            }
+        }
+    }
+
+    /// Mixed edge: Σ_i weights.flat[indices[i]] · xs[i], fused; gradients to xs and weights.
+    public func weightedSum(_ xs: [Var], weights: Var, indices: [Int]) -> Var {
+        precondition(!xs.isEmpty && xs.count == indices.count,
+                     "weightedSum: \(xs.count) inputs but \(indices.count) indices")
+        for x in xs.dropFirst() { checkSameShape(xs[0], x, "weightedSum") }
+        let wv = value(weights)
+        let ks = indices.map { wv[flat: $0] }
+        let inputs = xs.map { value($0) }
+        var out = Tensor(shape: inputs[0].shape)
+        out.withUnsafeMutableBufferPointer { dst in
+            for (t, k) in zip(inputs, ks) {
+                t.withUnsafeBufferPointer { src in
+                    DartsCore.parallelFor(dst.count, minChunk: elementwiseChunk) { r in
+                        for i in r { dst[i] += k * src[i] }
+                    }
+                }
+            }
+        }
+        let flags = xs.map { needs[$0.id] }
+        let nw = needs[weights.id]
+        let wShape = wv.shape
+        return record(out, inputs: xs + [weights]) {
+            { g, s in
+                for (i, x) in xs.enumerated() where flags[i] {
+                    let k = ks[i]
+                    s.add(x, g.map { $0 * k })
+                }
+                if nw {
+                    let ds = inputs.map { dot(g, $0) }
+                    s.accumulate(weights, shape: wShape) { buf in
+                        for (i, j) in indices.enumerated() { buf[j] += ds[i] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Elements per chunk below which element-wise loops stay on one thread.
+let elementwiseChunk = 1 << 16
+
+/// f applied element-wise to two same-size tensors (shape of `a`).
+@inline(__always)
+func zipMap(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            precondition(pa.count == pb.count, "element-wise op on \(pa.count) and \(pb.count) elements")
+            return Tensor.build(a.shape) { d in
+                DartsCore.parallelFor(pa.count, minChunk: elementwiseChunk) { r in
+                    for i in r { d[i] = f(pa[i], pb[i]) }
+                }
+            }
+        }
+    }
+}
+
+/// Σ a·b accumulated in Double (fixed order, so deterministic).
+func dot(_ a: Tensor, _ b: Tensor) -> Float {
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            var s = 0.0
+            var i = 0
+            let n = pa.count
+            // Blocks of 256 in Float, blocks summed in Double: fast and accurate enough.
+            while i < n {
+                let e = min(n, i + 256)
+                var f: Float = 0
+                for j in i..<e { f += pa[j] * pb[j] }
+                s += Double(f)
+                i = e
+            }
+            return Float(s)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+// Dense layers: linear (x Wᵀ + b), matmul, and embedding lookup.
+
+extension Tape {
+    /// x (N, in), weight (out, in), bias (out) → (N, out).
+    public func linear(_ x: Var, weight: Var, bias: Var?) -> Var {
+        let vx = value(x), vw = value(weight)
+        precondition(vx.rank == 2 && vw.rank == 2 && vx.shape[1] == vw.shape[1],
+                     "linear: x \(vx.shape) and weight \(vw.shape) do not fit")
+        let (n, fin, fout) = (vx.shape[0], vx.shape[1], vw.shape[0])
+        let vb = bias.map { value($0) }
+        if let vb { precondition(vb.count == fout, "linear: bias \(vb.shape) for \(fout) outputs") }
+        let out = Tensor.build([n, fout]) { dst in
+            vx.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in
+                gemm(transB: true, m: n, n: fout, k: fin, a: px.baseAddress!, b: pw.baseAddress!, c: dst.baseAddress!)
+            } }
+            vb?.withUnsafeBufferPointer { pb in
+                for i in 0..<n { for j in 0..<fout { dst[i * fout + j] += pb[j] } }
+            }
+        }
+        let (nx, nw) = (needs[x.id], needs[weight.id])
+        let nb = bias.map { needs[$0.id] } ?? false
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        return record(out, inputs: inputs) {
+            { g, s in
+                g.withUnsafeBufferPointer { pg in
+                    if nx {
+                        let dx = Tensor.build([n, fin]) { d in vw.withUnsafeBufferPointer { pw in
+                            gemm(m: n, n: fin, k: fout, a: pg.baseAddress!, b: pw.baseAddress!, c: d.baseAddress!)
+                        } }
+                        s.add(x, dx)
+                    }
+                    if nw {
+                        let dw = Tensor.build([fout, fin]) { d in vx.withUnsafeBufferPointer { px in
+                            gemm(transA: true, m: fout, n: fin, k: n, a: pg.baseAddress!, b: px.baseAddress!, c: d.baseAddress!)
+                        } }
+                        s.add(weight, dw)
+                    }
+                    if nb, let bias {
+                        s.accumulate(bias, shape: [fout]) { d in
+                            for i in 0..<n { for j in 0..<fout { d[j] += pg[i * fout + j] } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// (M, K) × (K, N) → (M, N).
+    public func matmul(_ a: Var, _ b: Var) -> Var {
+        let va = value(a), vb = value(b)
+        precondition(va.rank == 2 && vb.rank == 2 && va.shape[1] == vb.shape[0],
+                     "matmul: \(va.shape) × \(vb.shape) do not fit")
+        let (m, k, n) = (va.shape[0], va.shape[1], vb.shape[1])
+        let out = Tensor.build([m, n]) { d in
+            va.withUnsafeBufferPointer { pa in vb.withUnsafeBufferPointer { pb in
+                gemm(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: d.baseAddress!)
+            } }
+        }
+        let (na, nb) = (needs[a.id], needs[b.id])
+        return record(out, inputs: [a, b]) {
+            { g, s in
+                g.withUnsafeBufferPointer { pg in
+                    if na {
+                        s.add(a, Tensor.build([m, k]) { d in vb.withUnsafeBufferPointer { pb in
+                            gemm(transB: true, m: m, n: k, k: n, a: pg.baseAddress!, b: pb.baseAddress!, c: d.baseAddress!)
+                        } })
+                    }
+                    if nb {
+                        s.add(b, Tensor.build([k, n]) { d in va.withUnsafeBufferPointer { pa in
+                            gemm(transA: true, m: k, n: n, k: m, a: pa.baseAddress!, b: pg.baseAddress!, c: d.baseAddress!)
+                        } })
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows `indices` of weight (V, D) → (indices.count, D); gradient scatter-added in order.
+    public func embedding(_ weight: Var, indices: [Int]) -> Var {
+        let vw = value(weight)
+        precondition(vw.rank == 2, "embedding: weight must be (V, D), got \(vw.shape)")
+        let (v, d) = (vw.shape[0], vw.shape[1])
+        for i in indices { precondition(i >= 0 && i < v, "embedding: index \(i) outside vocabulary of \(v)") }
+        let out = vw.withUnsafeBufferPointer { pw in
+            Tensor.build([indices.count, d]) { dst in
+                for (r, i) in indices.enumerated() {
+                    (dst.baseAddress! + r * d).update(from: pw.baseAddress! + i * d, count: d)
+                }
+            }
+        }
+        let wShape = vw.shape
+        return record(out, inputs: [weight]) {
+            { g, s in
+                s.accumulate(weight, shape: wShape) { dst in
+                    g.withUnsafeBufferPointer { pg in
+                        for (r, i) in indices.enumerated() {
+                            for j in 0..<d { dst[i * d + j] += pg[r * d + j] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

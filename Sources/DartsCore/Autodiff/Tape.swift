@@ -1,0 +1,137 @@
+// Reverse-mode automatic differentiation on a tape (a Wengert list of nodes).
+//
+// Each op appends its forward value and, when any input needs a gradient, a closure that
+// turns the output gradient into input gradients (micrograd's `_backward`, next to its forward
+// in the Tape+*.swift files). Gradient requirement propagates forward, so a node that cannot
+// reach a grad-requiring leaf records no closure and costs nothing in `backward()`: an α-only
+// step never computes conv weight gradients, and a weights-only step never computes α ones.
+
+/// Handle to a node of a `Tape`.
+public struct Var: Hashable, Sendable {
+    public let id: Int
+    public init(id: Int) { self.id = id }
+}
+
+/// Turns the gradient of a node's output into gradients of its inputs (accumulated in `grads`).
+typealias BackwardFn = (_ outGrad: Tensor, _ grads: GradStore) -> Void
+
+/// A recording of one forward pass; `backward` differentiates it once and empties it.
+public final class Tape {
+    /// False: forward-only evaluation, no closures kept and no gradients possible.
+    public let recording: Bool
+    var values: [Tensor] = []
+    var needs: [Bool] = []
+    var backwards: [BackwardFn?] = []
+    var leaves: [(id: Int, param: Parameter)] = []
+
+    public init() { recording = true }
+    /// `Tape(recording: false)` evaluates without keeping any backward closures.
+    public init(recording: Bool) { self.recording = recording }
+
+    /// Number of nodes currently on the tape.
+    public var count: Int { values.count }
+
+    /// A node with no gradient.
+    public func constant(_ t: Tensor) -> Var { append(t, needs: false, backward: nil) }
+
+    /// A leaf bound to `p`; if `requiresGrad`, `backward()` ACCUMULATES d loss/d p into p.grad.
+    public func parameter(_ p: Parameter, requiresGrad: Bool = true) -> Var {
+        let need = recording && requiresGrad
+        let v = append(p.value, needs: need, backward: nil)
+        if need { leaves.append((v.id, p)) }
+        return v
+    }
+
+    public func value(_ v: Var) -> Tensor {
+        precondition(v.id < values.count, "Var \(v.id) is not on this tape (was backward() already run?)")
+        return values[v.id]
+    }
+
+    public func shape(_ v: Var) -> [Int] { value(v).shape }
+
+    /// Whether gradients flow into `v` (it reaches a leaf that requires grad).
+    public func requiresGrad(_ v: Var) -> Bool { needs[v.id] }
+
+    /// Reverse pass from a one-element node (seed 1). Accumulates into `Parameter.grad` of every
+    /// leaf that requires grad, then frees all closures and values: the tape is empty afterwards.
+    public func backward(_ loss: Var) {
+        precondition(recording, "backward() on a tape created with recording: false")
+        let lossValue = value(loss)
+        precondition(lossValue.count == 1, "backward() needs a one-element loss, got shape \(lossValue.shape)")
+        let store = GradStore(count: values.count)
+        if needs[loss.id] {
+            store.grads[loss.id] = Tensor(shape: lossValue.shape, repeating: 1)
+        }
+        var leafOf = [Int: [Parameter]]()
+        for (id, p) in leaves { leafOf[id, default: []].append(p) }
+        var i = loss.id
+        while i >= 0 {
+            if let g = store.grads[i] {
+                if let fn = backwards[i] { fn(g, store) }
+                if let ps = leafOf[i] {
+                    for p in ps { accumulate(g, into: p) }
+                }
+                store.grads[i] = nil
+            }
+            backwards[i] = nil
+            i -= 1
+        }
+        reset()
+    }
+
+    /// Drops every node (values, closures, leaves); previously returned Vars become invalid.
+    public func reset() {
+        values.removeAll()
+        needs.removeAll()
+        backwards.removeAll()
+        leaves.removeAll()
+    }
+
+    // MARK: - Recording helpers for ops
+
+    func append(_ t: Tensor, needs need: Bool, backward: BackwardFn?) -> Var {
+        values.append(t)
+        needs.append(need)
+        backwards.append(need ? backward : nil)
+        return Var(id: values.count - 1)
+    }
+
+    /// Appends an op's output; `makeBackward` is only called when some input needs a gradient.
+    func record(_ out: Tensor, inputs: [Var], _ makeBackward: () -> BackwardFn) -> Var {
+        let need = recording && inputs.contains { needs[$0.id] }
+        return append(out, needs: need, backward: need ? makeBackward() : nil)
+    }
+
+    private func accumulate(_ g: Tensor, into p: Parameter) {
+        precondition(g.count == p.grad.count,
+                     "gradient of \(p.name) has \(g.count) elements, parameter has \(p.grad.count)")
+        g.withUnsafeBufferPointer { src in
+            p.grad.withUnsafeMutableBufferPointer { dst in
+                for j in 0..<dst.count { dst[j] += src[j] }
+            }
+        }
+    }
+}
+
+/// Gradients of the nodes during one reverse pass.
+final class GradStore {
+    var grads: [Tensor?]
+    init(count: Int) { grads = [Tensor?](repeating: nil, count: count) }
+
+    /// grads[v] += g (takes `g` itself when v had no gradient yet).
+    func add(_ v: Var, _ g: Tensor) {
+        if grads[v.id] == nil { grads[v.id] = g; return }
+        accumulate(v, shape: g.shape) { dst in
+            g.withUnsafeBufferPointer { src in
+                precondition(src.count == dst.count, "gradient size mismatch at node \(v.id)")
+                for j in 0..<dst.count { dst[j] += src[j] }
+            }
+        }
+    }
+
+    /// Gives `body` the (zero-initialised if new) gradient buffer of v to add into.
+    func accumulate(_ v: Var, shape: [Int], _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        if grads[v.id] == nil { grads[v.id] = Tensor(shape: shape) }
+        grads[v.id]!.withUnsafeMutableBufferPointer { body($0) }
+    }
+}

@@ -1,0 +1,85 @@
+// Fast conv2d kernels: forward, backward-input and backward-weight with stride, padding,
+// dilation and groups. Depthwise (groups == Cin == Cout) uses direct loops (Depthwise.swift);
+// everything else im2col + GEMM per image and group, with plain 1×1 convs skipping im2col.
+// Threads: parallel over images (fixed partition); weight gradients go to one slot per image,
+// summed in image order, so results do not depend on the thread count.
+
+/// out (N, Cout, OH, OW) = conv(x, weight); overwrites out.
+public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                          out: UnsafeMutablePointer<Float>) {
+    if g.isDepthwise { depthwiseForward(g, x: x, weight: weight, out: out); return }
+    DartsCore.configureThreads()
+    let ohow = g.oh * g.ow, k = g.colRows, cig = g.cinPerGroup, cog = g.coutPerGroup
+    let plain = g.isPlainPointwise
+    DartsCore.parallelFor(g.n) { images in
+        let col = plain ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
+        defer { col?.deallocate() }
+        for n in images {
+            for grp in 0..<g.groups {
+                let xg = x + (n * g.cin + grp * cig) * g.h * g.w
+                let src: UnsafePointer<Float>
+                if let col { im2col(g, xg: xg, col: col); src = UnsafePointer(col) } else { src = xg }
+                gemm(m: cog, n: ohow, k: k, a: weight + grp * cog * k, b: src,
+                     c: out + (n * g.cout + grp * cog) * ohow)
+            }
+        }
+    }
+}
+
+/// Gradients of conv2d given dy: overwrites dx (if non-nil) and dw (if non-nil).
+public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                           dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                           dw: UnsafeMutablePointer<Float>?) {
+    if g.isDepthwise {
+        if let dx { depthwiseBackwardInput(g, dy: dy, weight: weight, dx: dx) }
+        if let dw { depthwiseBackwardWeight(g, x: x, dy: dy, dw: dw) }
+        return
+    }
+    if dx == nil && dw == nil { return }
+    DartsCore.configureThreads()
+    let ohow = g.oh * g.ow, k = g.colRows, cig = g.cinPerGroup, cog = g.coutPerGroup
+    let hw = g.h * g.w, wc = g.weightCount
+    let plain = g.isPlainPointwise
+    let slots = dw == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: g.n * wc)
+    defer { slots?.deallocate() }
+    DartsCore.parallelFor(g.n) { images in
+        let col = (plain || dw == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
+        let dcol = (plain || dx == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
+        defer { col?.deallocate(); dcol?.deallocate() }
+        for n in images {
+            if let dx, !plain { (dx + n * g.cin * hw).update(repeating: 0, count: g.cin * hw) }
+            for grp in 0..<g.groups {
+                let xg = x + (n * g.cin + grp * cig) * hw
+                let dyg = dy + (n * g.cout + grp * cog) * ohow
+                let wg = weight + grp * cog * k
+                if let slots {
+                    let src: UnsafePointer<Float>
+                    if let col { im2col(g, xg: xg, col: col); src = UnsafePointer(col) } else { src = xg }
+                    gemm(transB: true, m: cog, n: k, k: ohow, a: dyg, b: src,
+                         c: slots + n * wc + grp * cog * k)
+                }
+                if let dx {
+                    let dxg = dx + (n * g.cin + grp * cig) * hw
+                    if let dcol {
+                        gemm(transA: true, m: k, n: ohow, k: cog, a: wg, b: dyg, c: dcol)
+                        col2imAdd(g, dcol: dcol, dxg: dxg)
+                    } else {
+                        gemm(transA: true, m: cig, n: ohow, k: cog, a: wg, b: dyg, c: dxg)
+                    }
+                }
+            }
+        }
+    }
+    if let dw, let slots { sumSlots(slots, count: g.n, length: wc, into: dw) }
+}
+
+/// out[i] = Σ_{s in 0..<count} slots[s·length + i], summed in slot order (deterministic).
+func sumSlots(_ slots: UnsafePointer<Float>, count: Int, length: Int, into out: UnsafeMutablePointer<Float>) {
+    DartsCore.parallelFor(length, minChunk: 4096) { r in
+        for i in r { out[i] = 0 }
+        for s in 0..<count {
+            let src = slots + s * length
+            for i in r { out[i] += src[i] }
+        }
+    }
+}

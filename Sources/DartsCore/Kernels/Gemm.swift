@@ -1,0 +1,41 @@
+// Matrix multiply: cblas_sgemm behind a small row-major wrapper, plus its naive oracle.
+import CBLAS
+
+/// C (M×N) = alpha · op(A) · op(B) + beta · C, all row-major; op transposes when asked.
+/// `lda`, `ldb`, `ldc` default to the packed row length of each stored matrix.
+@inline(__always)
+public func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                 alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil,
+                 b: UnsafePointer<Float>, ldb: Int? = nil,
+                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        // BLAS leaves C untouched only when beta == 1; be explicit for the empty sum.
+        for i in 0..<(m * (ldc ?? n)) { c[i] *= beta }
+        return
+    }
+    DartsCore.configureThreads()
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha,
+                a, Int32(lda ?? (transA ? m : k)),
+                b, Int32(ldb ?? (transB ? k : n)),
+                beta, c, Int32(ldc ?? n))
+}
+
+/// Naive triple loop with the same contract as `gemm` (packed layouts), accumulating in Double.
+public func gemmNaive(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                      alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                      beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+    for i in 0..<m {
+        for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k {
+                let av = transA ? a[p * m + i] : a[i * k + p]
+                let bv = transB ? b[j * k + p] : b[p * n + j]
+                s += Double(av) * Double(bv)
+            }
+            let prev = beta == 0 ? 0 : beta * c[i * n + j]
+            c[i * n + j] = alpha * Float(s) + prev
+        }
+    }
+}

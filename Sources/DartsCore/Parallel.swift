@@ -1,0 +1,76 @@
+// The one owner of threads in dartsprime: a fixed-partition parallel-for over Dispatch.
+//
+// Threading and determinism policy (SPEC, issue 2):
+// - OpenBLAS runs single-threaded (`openblas_set_num_threads(1)`, set once by
+//   `DartsCore.configureThreads()`, which every kernel entry point calls lazily). All
+//   parallelism is ours: `DartsCore.parallelFor` splits a range of work items (images,
+//   channels, planes) into chunks with `DispatchQueue.concurrentPerform`.
+// - Chunk boundaries depend only on the item count and on `DartsCore.threadCount`, which is
+//   read once per process from the environment variable DARTSPRIME_THREADS (default: the
+//   active processor count). They never depend on timing.
+// - Every chunk writes a disjoint part of the output. Reductions across work items (weight
+//   gradients summed over a batch) go into one buffer PER ITEM (per image), which are then
+//   summed in item order by one thread. So results are bit-identical run to run, and in fact
+//   independent of the thread count as well.
+import CBLAS
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Namespace for process-wide kernel settings.
+public enum DartsCore {
+    /// Worker count for `parallelFor`: DARTSPRIME_THREADS if set to a positive integer, else
+    /// the active processor count. Fixed for the life of the process.
+    public static let threadCount: Int = {
+        if let s = ProcessInfoLite.environment("DARTSPRIME_THREADS"), let n = Int(s), n > 0 {
+            return n
+        }
+        return max(1, ProcessInfoLite.activeProcessorCount())
+    }()
+
+    private static let blasConfigured: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// Makes OpenBLAS single-threaded (once); kernels call this before their first GEMM.
+    @inline(__always)
+    public static func configureThreads() {
+        _ = blasConfigured
+    }
+
+    /// Runs `body(range)` over a fixed partition of `0..<count` into at most `threadCount`
+    /// contiguous chunks (chunk `i` is `i*count/k ..< (i+1)*count/k`), concurrently.
+    /// `body` must write only outputs owned by its range.
+    public static func parallelFor(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        if count <= 0 { return }
+        let k = min(threadCount, max(1, count / max(1, minChunk)))
+        if k <= 1 { body(0..<count); return }
+        withoutActuallyEscaping(body) { escapable in
+            // Chunks write disjoint outputs (the caller's contract), so sharing is safe.
+            let box = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: k) { i in
+                box.value((i * count / k)..<((i + 1) * count / k))
+            }
+        }
+    }
+}
+
+/// Carries a non-Sendable value into a concurrent region whose safety the caller guarantees.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Environment and CPU count without Foundation.
+enum ProcessInfoLite {
+    static func environment(_ name: String) -> String? {
+        guard let p = getenv(name) else { return nil }
+        return String(cString: p)
+    }
+
+    static func activeProcessorCount() -> Int {
+        Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+}

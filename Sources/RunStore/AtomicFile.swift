@@ -1,0 +1,54 @@
+// Crash-safe file replacement: write under a temporary name, fsync, rename over the final
+// name, fsync the directory. A reader sees the old file or the new one, never a torn one.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum AtomicFile {
+    /// Prefix of every temporary; `RunStore.open` deletes leftovers carrying it.
+    static let temporaryPrefix = ".tmp-"
+
+    /// Calls `write` with a temporary URL next to `url`, then makes that file durable and
+    /// renames it to `url`. On any failure the temporary is removed and `url` is untouched.
+    static func replace(_ url: URL, write: (URL) throws -> Void) throws {
+        let dir = url.deletingLastPathComponent()
+        let temp = dir.appendingPathComponent("\(temporaryPrefix)\(url.lastPathComponent).\(getpid())")
+        unlink(temp.path)
+        do {
+            try write(temp)
+            try fsyncPath(temp, directory: false)
+            guard rename(temp.path, url.path) == 0 else { throw errnoError(url, "cannot rename the new file into place") }
+            try fsyncPath(dir, directory: true)
+        } catch {
+            unlink(temp.path)
+            throw error
+        }
+    }
+
+    static func replace(_ url: URL, text: String) throws {
+        try replace(url) { temp in
+            do { try Data(text.utf8).write(to: temp) } catch { throw StoreError.io(file: temp.path, reason: "cannot write: \(error.localizedDescription)") }
+        }
+    }
+
+    /// Flushes a file's (or directory's entries') data to stable storage.
+    static func fsyncPath(_ url: URL, directory: Bool) throws {
+        let fd = open(url.path, directory ? O_RDONLY | O_DIRECTORY : O_RDONLY)
+        guard fd >= 0 else { throw errnoError(url, "cannot open to fsync") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw errnoError(url, "fsync failed") }
+    }
+
+    /// Deletes `.tmp-*` leftovers of a crashed writer in `dir`.
+    static func removeTemporaries(in dir: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        for n in names where n.hasPrefix(temporaryPrefix) { unlink(dir.appendingPathComponent(n).path) }
+    }
+
+    static func errnoError(_ url: URL, _ what: String) -> StoreError {
+        StoreError.io(file: url.path, reason: "\(what): \(String(cString: strerror(errno)))")
+    }
+}

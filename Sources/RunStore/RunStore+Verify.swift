@@ -1,0 +1,54 @@
+// Whole-run verification: re-hash every stored tensor, check each checkpoint against its
+// history row, and check the history itself is ordered and complete.
+
+/// What `RunStore.verify()` found. `problems` is empty for a healthy run.
+public struct VerifyReport: Sendable, Equatable {
+    public var checkpointsChecked: Int = 0
+    public var tensorsChecked: Int = 0
+    public var historyRows: Int = 0
+    public var problems: [StoreError] = []
+    public var isClean: Bool { problems.isEmpty }
+    /// The first problem in file order: what `dartsprime verify` prints.
+    public var firstProblem: StoreError? { problems.first }
+}
+
+extension RunStore {
+    /// Re-reads every checkpoint (verifying every digest) and every history segment. Problems
+    /// are collected, one per file, rather than thrown, so one report covers the whole run.
+    public func verify() throws -> VerifyReport {
+        var report = VerifyReport()
+        var rowsByStep: [Int: HistoryRow] = [:]
+        var previous: Int?
+        for idx in segmentIndices() {
+            do {
+                for row in try HistorySegment.read(segmentURL(idx)) {
+                    if let p = previous, row.step <= p {
+                        throw StoreError.historyMismatch(file: segmentURL(idx).path, reason: "step \(row.step) follows step \(p)")
+                    }
+                    previous = row.step
+                    rowsByStep[row.step] = row
+                    report.historyRows += 1
+                }
+            } catch let e as StoreError { report.problems.append(e) }
+        }
+        if let r = recoveredRow { rowsByStep[r.step] = r; report.historyRows += 1 }
+        for step in storedSteps {
+            let file = checkpointURL(step)
+            do {
+                let contents = try CheckpointFile.read(file)
+                report.checkpointsChecked += 1
+                report.tensorsChecked += contents.tensorCount
+                guard contents.header.step == step else {
+                    throw StoreError.historyMismatch(file: file.path, reason: "the file says step \(contents.header.step)")
+                }
+                guard let row = rowsByStep[step] else {
+                    throw StoreError.historyMismatch(file: file.path, reason: "no history row for step \(step)")
+                }
+                guard row.stateDigest == contents.header.stateDigest else {
+                    throw StoreError.historyMismatch(file: file.path, reason: "history records another state digest for step \(step)")
+                }
+            } catch let e as StoreError { report.problems.append(e) }
+        }
+        return report
+    }
+}

@@ -1,0 +1,259 @@
+// The run directory: creating and opening runs, committing steps (checkpoint file, then history,
+// then retention), and loading them back. Layout and crash-safety argument in FORMAT.md.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class RunStore {
+    public let url: URL
+    public let configurationJSON: String
+    public let environment: [String: String]
+    public let retention: RetentionPolicy
+    /// Opened with `readOnly: true`: nothing on disk is ever changed.
+    public let isReadOnly: Bool
+
+    /// Steps whose full state is still on disk, ascending.
+    public private(set) var storedSteps: [Int]
+    private var epochEnds: Set<Int>
+    /// Index of the last history segment and its rows (the only segment ever rewritten).
+    private var openSegmentIndex: Int
+    private var openSegmentRows: [HistoryRow]
+    /// A row recovered from the newest checkpoint when a crash hit between the checkpoint's
+    /// rename and the history write (read-only opens keep it only in memory).
+    var recoveredRow: HistoryRow?
+    private var lockDescriptor: Int32 = -1
+
+    var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+    var historyURL: URL { url.appendingPathComponent("history") }
+    static let reservedNames: Set<String> = [RunManifest.fileName, "status.json", "checkpoints", "history", ".lock"]
+
+    public var latestStep: Int? {
+        [storedSteps.last, recoveredRow?.step, openSegmentRows.last?.step].compactMap { $0 }.max()
+    }
+
+    private init(url: URL, manifest: RunManifest, readOnly: Bool) {
+        self.url = url.standardizedFileURL
+        self.configurationJSON = manifest.configurationJSON
+        self.environment = manifest.environment
+        self.retention = manifest.retention
+        self.isReadOnly = readOnly
+        storedSteps = []; epochEnds = []; openSegmentIndex = -1; openSegmentRows = []
+    }
+
+    deinit { close() }
+
+    /// Releases the writer lock now (it is also released at deinit or process death).
+    public func close() {
+        if lockDescriptor >= 0 { Glibc.close(lockDescriptor); lockDescriptor = -1 }
+    }
+
+    // MARK: - Create / open
+
+    /// Creates a new run directory; fails if it exists and is not empty. The directory is
+    /// assembled under a temporary name beside `url` and renamed into place, so a crash leaves
+    /// either no run or a complete empty one.
+    public static func create(at url: URL, configurationJSON: String, environment: [String: String],
+                              retention: RetentionPolicy = .init()) throws -> RunStore {
+        let fm = FileManager.default
+        let url = url.standardizedFileURL
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
+            guard isDir.boolValue, (try? fm.contentsOfDirectory(atPath: url.path))?.isEmpty == true else {
+                throw StoreError.runExists(path: url.path)
+            }
+        }
+        let manifest = RunManifest(format: RunManifest.format, formatVersion: RunManifest.formatVersion,
+                                   configurationJSON: configurationJSON, environment: environment, retention: retention)
+        let parent = url.deletingLastPathComponent()
+        let temp = parent.appendingPathComponent("\(AtomicFile.temporaryPrefix)\(url.lastPathComponent).\(getpid())")
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            try? fm.removeItem(at: temp)
+            for d in ["checkpoints", "history"] {
+                try fm.createDirectory(at: temp.appendingPathComponent(d), withIntermediateDirectories: true)
+            }
+        } catch { throw StoreError.io(file: url.path, reason: "cannot create the run directory: \(error.localizedDescription)") }
+        do {
+            try AtomicFile.replace(temp.appendingPathComponent(RunManifest.fileName), text: try manifest.encoded())
+            for d in ["checkpoints", "history"] { try AtomicFile.fsyncPath(temp.appendingPathComponent(d), directory: true) }
+            guard rename(temp.path, url.path) == 0 else { throw AtomicFile.errnoError(url, "cannot move the new run directory into place") }
+            try AtomicFile.fsyncPath(parent, directory: true)
+        } catch {
+            try? fm.removeItem(at: temp)
+            throw error
+        }
+        let store = RunStore(url: url, manifest: manifest, readOnly: false)
+        try store.acquireLock()
+        return store
+    }
+
+    /// Opens an existing run. A writer (the default) takes the run's lock, deletes stale
+    /// temporaries and re-appends a history row lost to a crash; `readOnly` changes nothing.
+    public static func open(at url: URL, readOnly: Bool = false) throws -> RunStore {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
+            throw StoreError.missingRun(path: url.path)
+        }
+        let manifest = try RunManifest.read(url.appendingPathComponent(RunManifest.fileName))
+        let store = RunStore(url: url, manifest: manifest, readOnly: readOnly)
+        if !readOnly {
+            try store.acquireLock()
+            for dir in [store.url, store.checkpointsURL, store.historyURL] { AtomicFile.removeTemporaries(in: dir) }
+        }
+        try store.scan()
+        if !readOnly, let row = store.recoveredRow {
+            try store.appendHistory(row)
+            store.recoveredRow = nil
+        }
+        return store
+    }
+
+    private func acquireLock() throws {
+        let path = url.appendingPathComponent(".lock").path
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AtomicFile.errnoError(URL(fileURLWithPath: path), "cannot open the lock file") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { Glibc.close(fd); throw StoreError.locked(path: url.path) }
+        lockDescriptor = fd
+    }
+
+    /// Reads the directory listing, the headers of the stored checkpoints and the open segment.
+    private func scan() throws {
+        let fm = FileManager.default
+        let ckNames = (try? fm.contentsOfDirectory(atPath: checkpointsURL.path)) ?? []
+        storedSteps = ckNames.compactMap(CheckpointFile.step(fromFileName:)).sorted()
+        epochEnds = []
+        for s in storedSteps where try checkpointHeader(s).epochEnd { epochEnds.insert(s) }
+        let indices = segmentIndices()
+        for (i, idx) in indices.enumerated() where idx != i {
+            throw StoreError.historyMismatch(file: historyURL.path, reason: "segment \(HistorySegment.fileName(index: i)) is missing")
+        }
+        openSegmentIndex = indices.last ?? -1
+        openSegmentRows = openSegmentIndex >= 0 ? try HistorySegment.read(segmentURL(openSegmentIndex)) : []
+        recoveredRow = nil
+        if let newest = storedSteps.last, newest > (openSegmentRows.last?.step ?? Int.min) {
+            recoveredRow = try CheckpointFile.read(checkpointURL(newest)).row
+        }
+    }
+
+    func segmentIndices() -> [Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: historyURL.path)) ?? []
+        return names.compactMap(HistorySegment.index(fromFileName:)).sorted()
+    }
+
+    func checkpointURL(_ step: Int) -> URL { checkpointsURL.appendingPathComponent(CheckpointFile.fileName(step: step)) }
+    func segmentURL(_ index: Int) -> URL { historyURL.appendingPathComponent(HistorySegment.fileName(index: index)) }
+    func checkpointHeader(_ step: Int) throws -> CheckpointFile.Header { try CheckpointFile.readHeader(checkpointURL(step)) }
+
+    // MARK: - Commit
+
+    /// Atomically writes the full state of `checkpoint.step` plus its history row, then applies
+    /// retention. Returns the whole-state SHA-256 digest (hex).
+    @discardableResult
+    public func commit(_ checkpoint: Checkpoint, history: HistoryRow, epochEnd: Bool) throws -> String {
+        guard !isReadOnly else { throw StoreError.io(file: url.path, reason: "the run was opened read-only") }
+        precondition(history.step == checkpoint.step, "RunStore.commit: history row is for step \(history.step), checkpoint for \(checkpoint.step)")
+        if let latest = latestStep, checkpoint.step <= latest {
+            throw StoreError.stepNotAfterLatest(run: url.path, step: checkpoint.step, latest: latest)
+        }
+        try validate(checkpoint, history)
+        let tensorDigests = checkpoint.arrays.mapValues(StateDigest.tensor)
+        let digest = StateDigest.whole(checkpoint, tensorDigests: tensorDigests)
+        var row = history
+        row.stateDigest = digest
+        row.epochEnd = epochEnd
+        try writeCheckpoint(checkpoint, row: row, tensorDigests: tensorDigests)
+        try appendHistory(row)
+        try applyRetention()
+        return digest
+    }
+
+    func validate(_ c: Checkpoint, _ row: HistoryRow) throws {
+        try StoreKeys.validate(c.arrays.keys, section: "array")
+        try StoreKeys.validate(c.scalars.keys, section: "scalar")
+        try StoreKeys.validate(c.integers.keys, section: "integer")
+        try StoreKeys.validate(c.strings.keys, section: "string")
+        try StoreKeys.validate(row.values.keys, section: "history value")
+        try StoreKeys.validate(row.arrays.keys, section: "history array")
+    }
+
+    /// The commit point: after the rename the step is committed.
+    func writeCheckpoint(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws {
+        try AtomicFile.replace(checkpointURL(c.step)) { temp in
+            try CheckpointFile.write(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
+                                     configurationJSON: configurationJSON, environment: environment, to: temp)
+        }
+        storedSteps.append(c.step)
+        if row.epochEnd { epochEnds.insert(c.step) }
+    }
+
+    /// Appends to the open segment (rewritten atomically), or starts a new one when it is full
+    /// or the row's schema differs.
+    func appendHistory(_ row: HistoryRow) throws {
+        if openSegmentIndex < 0 || openSegmentRows.count >= HistorySegment.capacity
+            || HistorySegment.Schema(openSegmentRows[0]) != HistorySegment.Schema(row) {
+            let next = openSegmentIndex + 1
+            try AtomicFile.replace(segmentURL(next)) { try HistorySegment.write([row], to: $0) }
+            openSegmentIndex = next
+            openSegmentRows = [row]
+        } else {
+            let rows = openSegmentRows + [row]
+            try AtomicFile.replace(segmentURL(openSegmentIndex)) { try HistorySegment.write(rows, to: $0) }
+            openSegmentRows = rows
+        }
+    }
+
+    /// Deletes the full states the policy no longer keeps. History is never touched.
+    func applyRetention() throws {
+        let keep = retention.kept(stored: storedSteps, epochEnds: epochEnds)
+        let drop = storedSteps.filter { !keep.contains($0) }
+        guard !drop.isEmpty else { return }
+        for s in drop {
+            guard unlink(checkpointURL(s).path) == 0 || errno == ENOENT else { throw AtomicFile.errnoError(checkpointURL(s), "cannot delete") }
+        }
+        storedSteps.removeAll { !keep.contains($0) }
+        epochEnds.formIntersection(keep)
+        try AtomicFile.fsyncPath(checkpointsURL, directory: true)
+    }
+
+    // MARK: - Read
+
+    /// The full state of `step`, after verifying every tensor digest and the whole-state digest.
+    public func load(step: Int) throws -> Checkpoint {
+        guard storedSteps.contains(step) else { throw StoreError.missingStep(run: url.path, step: step) }
+        return try CheckpointFile.read(checkpointURL(step)).checkpoint
+    }
+
+    /// Every history row, ascending by step.
+    public func history() throws -> [HistoryRow] {
+        var rows: [HistoryRow] = []
+        for idx in segmentIndices() {
+            rows += idx == openSegmentIndex ? openSegmentRows : try HistorySegment.read(segmentURL(idx))
+        }
+        if let r = recoveredRow { rows.append(r) }
+        return rows
+    }
+
+    // MARK: - Status and artifacts
+
+    /// Small mutable status (e.g. "running"/"finished", final genotype), written atomically.
+    public func writeStatus(_ fields: [String: String]) throws {
+        guard !isReadOnly else { throw StoreError.io(file: url.path, reason: "the run was opened read-only") }
+        try AtomicFile.replace(url.appendingPathComponent("status.json"), text: try RunManifest.encodeSorted(fields) + "\n")
+    }
+
+    public func readStatus() throws -> [String: String] {
+        let file = url.appendingPathComponent("status.json")
+        guard let data = FileManager.default.contents(atPath: file.path) else { return [:] }
+        return try RunManifest.decodeStringMap(String(decoding: data, as: UTF8.self), file: file.path)
+    }
+
+    /// Writes a small text artifact (e.g. genotype.txt) atomically into the run directory.
+    public func writeArtifact(named name: String, contents: String) throws {
+        guard !isReadOnly else { throw StoreError.io(file: url.path, reason: "the run was opened read-only") }
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), !Self.reservedNames.contains(name) else {
+            throw StoreError.invalidName(name: name)
+        }
+        try AtomicFile.replace(url.appendingPathComponent(name), text: contents)
+    }
+}

@@ -1,0 +1,53 @@
+// SHA-256 digests: one per tensor over its raw little-endian bytes, and one over the whole
+// state built from the per-tensor digests (so the data is hashed once). Defined in FORMAT.md §4.
+import Crypto
+import Foundation
+
+public enum StateDigest {
+    /// Hex SHA-256 of the array's raw little-endian element bytes (C order), nothing else.
+    public static func tensor(_ array: StoredArray) -> String {
+        array.data.withUnsafeRawBytes { hex(SHA256.hash(data: $0)) }
+    }
+
+    /// Whole-state digest given each array's tensor digest (see FORMAT.md §4):
+    /// SHA-256 over "dartsprime-state-v1\n", "step <n>\n", then one line per entry in key byte
+    /// order within each section: "A <key> <dtype> <d0,d1,...> <tensor hex>\n",
+    /// "S <key> <float64 bits as 16 hex>\n", "I <key> <decimal>\n",
+    /// "T <key> <hex SHA-256 of UTF-8 value>\n".
+    public static func whole(_ c: Checkpoint, tensorDigests: [String: String]) -> String {
+        var h = SHA256()
+        func line(_ s: String) { h.update(data: Data(s.utf8)) }
+        line("dartsprime-state-v1\n")
+        line("step \(c.step)\n")
+        for key in sortedKeys(c.arrays.keys) {
+            let a = c.arrays[key]!
+            let d = tensorDigests[key] ?? tensor(a)
+            line("A \(key) \(a.dtype.rawValue) \(a.shape.map(String.init).joined(separator: ",")) \(d)\n")
+        }
+        for key in sortedKeys(c.scalars.keys) {
+            line("S \(key) \(String(c.scalars[key]!.bitPattern, radix: 16).leftPadded(16))\n")
+        }
+        for key in sortedKeys(c.integers.keys) { line("I \(key) \(c.integers[key]!)\n") }
+        for key in sortedKeys(c.strings.keys) {
+            line("T \(key) \(hex(SHA256.hash(data: Data(c.strings[key]!.utf8))))\n")
+        }
+        return hex(h.finalize())
+    }
+
+    /// Keys sorted by their UTF-8 bytes (locale-independent, matches Python's sorted() on str
+    /// for the ASCII keys the project uses).
+    static func sortedKeys<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
+        keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](); out.reserveCapacity(64)
+        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

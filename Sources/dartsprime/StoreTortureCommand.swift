@@ -1,0 +1,19 @@
+// Hidden `dartsprime store-torture RUN`: commits deterministic steps in a loop so the crash
+// test can SIGKILL it mid-write and inspect what survived.
+import ArgumentParser
+import Foundation
+import RunStore
+
+struct StoreTortureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store-torture", abstract: "Test helper: commit steps until killed.", shouldDisplay: false)
+
+    @Argument var runDirectory: String
+    @Option var maxSteps: Int = .max
+
+    func run() throws {
+        do { try StoreTortureWorkload.run(at: URL(fileURLWithPath: runDirectory), maxSteps: maxSteps) } catch {
+            StoreCLI.fail("\(error)")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// `dartsprime verify RUN`: re-hash every stored tensor and check history against checkpoints.
+import ArgumentParser
+import Foundation
+import RunStore
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Re-hash every stored tensor of a run and report the first problem (exit 1 on any).")
+
+    @Argument(help: "The run directory.") var runDirectory: String
+
+    func run() throws {
+        do {
+            let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
+            let report = try store.verify()
+            if let problem = report.firstProblem {
+                StoreCLI.fail("\(problem)" + (report.problems.count > 1 ? " (\(report.problems.count - 1) more problems)" : ""))
+            }
+            print("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
+        } catch {
+            StoreCLI.fail("\(error)")
+        }
+    }
+}
+
+/// Shared error reporting of the store commands: one line on stderr, exit status 1.
+enum StoreCLI {
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("dartsprime: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+}
