@@ -6,5 +6,7 @@ struct DartsPrime: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dartsprime",
         abstract: "DARTS-PRIME neural architecture search, reproducible from its checkpoints.",
-        subcommands: [])
+        subcommands: [
+            Bench.self,
+        ])
 }
