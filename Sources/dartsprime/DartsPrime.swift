@@ -7,8 +7,12 @@ struct DartsPrime: ParsableCommand {
         commandName: "dartsprime",
         abstract: "DARTS-PRIME neural architecture search, reproducible from its checkpoints.",
         subcommands: [
+            SearchCommand.self,
+            ResumeCommand.self,
+            DemoCommand.self,
             VerifyCommand.self,
             ExportCommand.self,
+            Bench.self,
             StoreTortureCommand.self,
         ])
 }
