@@ -1,0 +1,141 @@
+// The DARTS search supernet (SPEC §1): stem, L cells sharing two α matrices, classifier.
+
+import DartsCore
+import DartsNN
+import Architecture
+
+/// Shape of a supernet.
+public struct SupernetConfiguration: Codable, Sendable, Equatable {
+    public var channels: Int
+    public var layers: Int
+    public var classes: Int
+    public var inputChannels: Int
+    public var activation: ActivationKind
+
+    public init(channels: Int, layers: Int, classes: Int, inputChannels: Int, activation: ActivationKind) {
+        self.channels = channels; self.layers = layers; self.classes = classes
+        self.inputChannels = inputChannels; self.activation = activation
+    }
+
+    /// Candidate op names in α column order (CRB drops `none`).
+    public var opNames: [String] {
+        let all = CNNOperation.allCases.map(\.rawValue)
+        return activation == .crb ? Array(all.dropFirst()) : all
+    }
+
+    /// Cell i is a reduction cell at ⌊L/3⌋ and ⌊2L/3⌋.
+    public func isReduction(cell i: Int) -> Bool { i == layers / 3 || i == 2 * layers / 3 }
+}
+
+/// The supernet's parameters and forward pass.
+public final class Supernet {
+    public let configuration: SupernetConfiguration
+    /// Trainable network weights, in fixed creation order (α excluded).
+    public let weights: [Parameter]
+    /// Batch-norm running statistics, in fixed creation order.
+    public let buffers: [Parameter]
+    public let alphasNormal: Parameter
+    public let alphasReduce: Parameter
+
+    let stemConv: ConvLayer
+    let stemBN: BatchNormLayer
+    let cells: [SearchCell]
+    let classifierWeight: Parameter
+    let classifierBias: Parameter
+
+    /// Builds the network, drawing initial weights and then α from `rng` (PyTorch defaults).
+    public init(_ config: SupernetConfiguration, rng: inout PhiloxRandom) {
+        precondition(config.layers >= 3, "the supernet needs at least 3 layers, got \(config.layers)")
+        precondition(config.channels >= 1, "the supernet needs at least 1 channel")
+        configuration = config
+        let registry = ParameterRegistry()
+        let ini = WeightInitialiser(rng: rng)
+        let crb = config.activation == .crb
+        let c = config.channels
+        let stemChannels = 3 * c
+        stemConv = ConvLayer("stem.0.weight", cin: config.inputChannels, cout: stemChannels, kernel: 3, padding: 1,
+                             registry: registry, init: ini)
+        stemBN = BatchNormLayer("stem.1", channels: stemChannels, affine: true, registry: registry)
+        var cpp = stemChannels, cp = stemChannels, cc = c
+        var reductionPrevious = false
+        var cells: [SearchCell] = []
+        for i in 0..<config.layers {
+            let reduction = config.isReduction(cell: i)
+            if reduction { cc *= 2 }
+            cells.append(SearchCell(index: i, cpp: cpp, cp: cp, c: cc, reduction: reduction,
+                                    reductionPrevious: reductionPrevious, opNames: config.opNames, crb: crb,
+                                    registry: registry, init: ini))
+            reductionPrevious = reduction
+            cpp = cp
+            cp = SearchCell.steps * cc
+        }
+        self.cells = cells
+        classifierWeight = registry.weight("classifier.weight", ini.uniformFanIn(shape: [config.classes, cp], fanIn: cp))
+        classifierBias = registry.weight("classifier.bias", ini.uniformFanIn(shape: [config.classes], fanIn: cp))
+        let k = config.opNames.count
+        func initialAlpha() -> Tensor {
+            crb ? Initializer.crbAlpha(edges: SearchCell.edgeCount, ops: k, rng: &ini.rng)
+                : Initializer.alpha(edges: SearchCell.edgeCount, ops: k, rng: &ini.rng)
+        }
+        alphasNormal = Parameter(name: "alphas_normal", value: initialAlpha())
+        alphasReduce = Parameter(name: "alphas_reduce", value: initialAlpha())
+        weights = registry.weights
+        buffers = registry.buffers
+        rng = ini.rng
+    }
+
+    /// Every stored tensor by name: weights, buffers, α.
+    public var namedTensors: [Parameter] { weights + buffers + [alphasNormal, alphasReduce] }
+
+    /// act(α) on the tape: row softmax, or clamp(α, 0, 1) for CRB.
+    func activate(_ alpha: Var, _ tape: Tape) -> Var {
+        configuration.activation == .crb ? tape.clamp(alpha, min: 0, max: 1) : tape.softmax(alpha)
+    }
+
+    /// Logits (N × classes) of `input` (N × inputChannels × H × W).
+    public func forward(_ tape: Tape, input: Tensor, mode: ForwardMode) -> Var {
+        let crb = configuration.activation == .crb
+        let x = tape.constant(input)
+        let stem = stemBN(stemConv(x, tape, mode), tape, mode)
+        let an = activate(tape.parameter(alphasNormal, requiresGrad: mode.alphasRequireGrad), tape)
+        let ar = activate(tape.parameter(alphasReduce, requiresGrad: mode.alphasRequireGrad), tape)
+        let anValues = tape.value(an).scalars
+        let arValues = tape.value(ar).scalars
+        var s0 = stem, s1 = stem
+        for cell in cells {
+            let out = cell.reduction
+                ? cell(s0, s1, activated: ar, activatedValues: arValues, crb: crb, tape, mode)
+                : cell(s0, s1, activated: an, activatedValues: anValues, crb: crb, tape, mode)
+            s0 = s1
+            s1 = out
+        }
+        let pooled = tape.globalAvgPool(s1)
+        return tape.linear(pooled,
+                           weight: tape.parameter(classifierWeight, requiresGrad: mode.weightsRequireGrad),
+                           bias: tape.parameter(classifierBias, requiresGrad: mode.weightsRequireGrad))
+    }
+
+    /// Per-edge per-op sum of squared gradients, averaged over the normal cells and over the
+    /// reduction cells (SPEC §3), each edges × ops, from the weights' current `grad`.
+    public func edgeTraces() -> (normal: [Double], reduce: [Double]) {
+        let k = configuration.opNames.count
+        var normal = [Double](repeating: 0, count: SearchCell.edgeCount * k)
+        var reduce = normal
+        var normalCount = 0, reduceCount = 0
+        for cell in cells {
+            if cell.reduction { reduceCount += 1 } else { normalCount += 1 }
+            for (e, edge) in cell.edges.enumerated() {
+                for (op, params) in edge.opParameters.enumerated() {
+                    var s = 0.0
+                    for p in params {
+                        p.grad.withUnsafeBufferPointer { g in for v in g { s += Double(v) * Double(v) } }
+                    }
+                    if cell.reduction { reduce[e * k + op] += s } else { normal[e * k + op] += s }
+                }
+            }
+        }
+        if normalCount > 0 { normal = normal.map { $0 / Double(normalCount) } }
+        if reduceCount > 0 { reduce = reduce.map { $0 / Double(reduceCount) } }
+        return (normal, reduce)
+    }
+}
