@@ -25,9 +25,17 @@ struct ResumeCommand: ParsableCommand {
         StopSignals.install()
         let source = URL(fileURLWithPath: runDirectory)
         let target = into.map { URL(fileURLWithPath: $0) }
-        let outcome = try runReportingErrors {
-            try SearchSession.resume(directory: source, fromStep: fromStep, into: target, maxSteps: maxSteps,
-                                     progress: ProgressPrinter().report)
+        let outcome: SearchOutcome
+        do {
+            outcome = try SearchSession.resume(directory: source, fromStep: fromStep, into: target, maxSteps: maxSteps,
+                                               progress: ProgressPrinter().report)
+        } catch let SearchError.finished(message) {
+            // Not an error: a requeued job whose search already ended has nothing left to do.
+            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            return
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
         }
         try finish(outcome, directory: target ?? source)
     }

@@ -68,7 +68,7 @@ final class FixtureFile {
             let n = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, chdf5_p_default())
             var buffer = [CChar](repeating: 0, count: Int(n) + 1)
             H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, Int(n) + 1, chdf5_p_default())
-            result.append(String(cString: buffer))
+            result.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return result
     }

@@ -142,19 +142,26 @@ public final class SearchRunner {
         record.learningRate = lr
         counters.clock += 1.0 / Double(nb)
 
+        // Second order needs the weight step's batch for the unrolled step: draw it first.
+        let earlyTrainBatch = configuration.secondOrder ? trainStream.next(from: dataset) : nil
+
         // 2. Architecture step.
         let takeAlphaStep = schedule.shouldStepArchitecture(iterationInEpoch: b, globalIteration: counters.step)
         record.threshold = schedule.tau
         if takeAlphaStep {
             let batch = alphaStream.next(from: dataset)
             record.alphaIndices = batch.indices
-            try alphaStep(batch, record: &record)
+            if let train = earlyTrainBatch {
+                unrolledAlphaStep(train: train, valid: batch, learningRate: Float(lr), record: &record)
+            } else {
+                alphaStep(batch, record: &record)
+            }
             counters.alphaSteps += 1
         }
         record.alphaStep = takeAlphaStep
 
         // 3. Weight step.
-        let batch = trainStream.next(from: dataset)
+        let batch = earlyTrainBatch ?? trainStream.next(from: dataset)
         record.trainIndices = batch.indices
         weightStep(batch, record: &record)
         record.fimtAverage = schedule.fbar
@@ -180,7 +187,9 @@ public final class SearchRunner {
         return record
     }
 
-    func alphaStep(_ batch: Batch, record: inout StepRecord) throws {
+    /// First-order α step: gradient of CE on the α batch (BN in training mode), plus the
+    /// regulariser, then Adam.
+    func alphaStep(_ batch: Batch, record: inout StepRecord) {
         model.alphasNormal.zeroGrad()
         model.alphasReduce.zeroGrad()
         let tape = Tape()
@@ -189,6 +198,80 @@ public final class SearchRunner {
         let ce = Double(tape.value(loss).scalar)
         record.alphaAccuracy = accuracy(tape.value(logits), batch.labels)
         tape.backward(loss)
+        finishAlphaStep(crossEntropy: ce, record: &record)
+    }
+
+    /// DARTS's unrolled (second-order) α gradient: ∇α L_val(w′, α) − η·∇²α,w L_train(w, α)·∇w′ L_val,
+    /// with w′ = w − η(momentum·buf + ∇w L_train + wd·w) and the Hessian-vector product by central
+    /// differences at w ± ε∇w′L_val, ε = 0.01/‖∇w′L_val‖ (DARTS's architect.py).
+    func unrolledAlphaStep(train: Batch, valid: Batch, learningRate eta: Float, record: inout StepRecord) {
+        let weights = model.weights
+        let alphas = [model.alphasNormal, model.alphasReduce]
+        let saved = weights.map(\.value)
+        func gradients(_ batch: Batch, _ mode: ForwardMode) -> Double {
+            for p in weights + alphas { p.zeroGrad() }
+            let tape = Tape()
+            let logits = model.forward(tape, input: batch.images, mode: mode)
+            let loss = tape.crossEntropy(logits, labels: batch.labels)
+            let value = Double(tape.value(loss).scalar)
+            if mode.alphasRequireGrad && mode.weightsRequireGrad {
+                record.alphaAccuracy = accuracy(tape.value(logits), batch.labels)
+            }
+            tape.backward(loss)
+            return value
+        }
+        // Virtual step w′.
+        _ = gradients(train, .weightStep)
+        let momentum = Float(configuration.momentum), decay = Float(configuration.weightDecay)
+        for (p, w) in zip(weights, saved) {
+            let buffer = sgd.momentumBuffers[p.name]
+            var next = w
+            next.withUnsafeMutableBufferPointer { v in
+                p.grad.withUnsafeBufferPointer { g in
+                    for i in v.indices {
+                        let m = buffer.map { momentum * $0[flat: i] } ?? 0
+                        v[i] = v[i] - eta * (m + g[i] + decay * v[i])
+                    }
+                }
+            }
+            p.value = next
+        }
+        // ∇ of L_val at (w′, α) for both α and w′.
+        let ce = gradients(valid, ForwardMode(training: true, weightsRequireGrad: true, alphasRequireGrad: true))
+        let alphaGradients = alphas.map(\.grad)
+        let direction = weights.map(\.grad)
+        var squared = 0.0
+        for d in direction { d.withUnsafeBufferPointer { for v in $0 { squared += Double(v) * Double(v) } } }
+        let epsilon = Float(0.01 / max(squared.squareRoot(), 1e-12))
+        // ∇α L_train at w ± ε·direction.
+        func alphaGradientsAt(sign: Float) -> [Tensor] {
+            for (i, p) in weights.enumerated() {
+                var shifted = saved[i]
+                shifted.withUnsafeMutableBufferPointer { v in
+                    direction[i].withUnsafeBufferPointer { d in for j in v.indices { v[j] += sign * epsilon * d[j] } }
+                }
+                p.value = shifted
+            }
+            _ = gradients(train, .alphaStep)
+            return alphas.map(\.grad)
+        }
+        let plus = alphaGradientsAt(sign: 1)
+        let minus = alphaGradientsAt(sign: -1)
+        for (p, w) in zip(weights, saved) { p.value = w; p.zeroGrad() }
+        for (i, p) in alphas.enumerated() {
+            var g = alphaGradients[i]
+            g.withUnsafeMutableBufferPointer { gv in
+                for j in gv.indices {
+                    gv[j] -= eta * (plus[i][flat: j] - minus[i][flat: j]) / (2 * epsilon)
+                }
+            }
+            p.grad = g
+        }
+        finishAlphaStep(crossEntropy: ce, record: &record)
+    }
+
+    /// Adds the regulariser to α's gradient and takes the Adam step (shared by both orders).
+    private func finishAlphaStep(crossEntropy ce: Double, record: inout StepRecord) {
         // Regulariser: value added to the loss, gradient added to α's.
         let reg = regularizer.evaluate(alphas: [model.alphasNormal.value, model.alphasReduce.value],
                                        activation: method.activation,

@@ -22,6 +22,13 @@ public enum StopSignals {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        // A parent may have blocked these signals (the mask is inherited across exec), which
+        // would leave the stop request pending forever: unblock them.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     public static var stopRequested: Bool { stopSignalCount > 0 }
