@@ -9,10 +9,13 @@ import RunStore
 import ImageData
 
 enum TinyRuns {
+    /// `method` may end in `/second-order` for the unrolled α step.
     static func configuration(_ method: String) -> SearchConfiguration {
         var c = SearchConfiguration.preset(.tiny)
         c.dataset = .fashionMNIST
-        c.method = method
+        let parts = method.split(separator: "/")
+        c.method = String(parts[0])
+        c.secondOrder = parts.count > 1 && parts[1] == "second-order"
         c.seed = 101
         return c
     }
@@ -55,7 +58,7 @@ enum TinyRuns {
 @Suite("Bit-exact resume", .serialized)
 struct ResumeTests {
     static let methods = ["darts", "cs10", "fimt", "pr", "prime", "prime+crb", "darts+crb", "fimt+crb",
-                          "darts+admm", "fimt+admm", "fimt+admm+crb"]
+                          "darts+admm", "fimt+admm", "fimt+admm+crb", "darts/second-order"]
 
     @Test("interrupted and resumed runs equal the straight run at every step", arguments: methods)
     func resumeMatrix(_ method: String) throws {
