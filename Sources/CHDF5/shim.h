@@ -30,6 +30,12 @@ static inline unsigned chdf5_f_obj_all(void) { return H5F_OBJ_ALL; }
 static inline hid_t chdf5_f_obj_all_files(void) { return (hid_t)H5F_OBJ_ALL; }
 /// Turns off HDF5's automatic printing of error stacks to stderr (errors travel as Swift errors).
 static inline herr_t chdf5_silence_errors(void) { return H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+/// The same, but only the first time on each thread (the setting is per thread in Debian's
+/// thread-safe build), so the hot path of many small calls does not pay for it every time.
+static inline void chdf5_silence_errors_once_per_thread(void) {
+    static __thread int done = 0;
+    if (!done) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); done = 1; }
+}
 
 /// Error-stack walker: keeps the outermost description in buf[0..255] and the innermost in
 /// buf[256..511], so a Swift error can carry "what failed: why" in one line.

@@ -13,18 +13,38 @@ enum AtomicFile {
 
     /// Calls `write` with a temporary URL next to `url`, then makes that file durable and
     /// renames it to `url`. On any failure the temporary is removed and `url` is untouched.
-    static func replace(_ url: URL, write: (URL) throws -> Void) throws {
+    /// `sync: false` means `write` has already made the temporary's data durable itself.
+    static func replace(_ url: URL, sync: Bool = true, write: (URL) throws -> Void) throws {
         let dir = url.deletingLastPathComponent()
         let temp = dir.appendingPathComponent("\(temporaryPrefix)\(url.lastPathComponent).\(getpid())")
         unlink(temp.path)
         do {
             try write(temp)
-            try fsyncPath(temp, directory: false)
+            if sync { try fsyncPath(temp, directory: false) }
             guard rename(temp.path, url.path) == 0 else { throw errnoError(url, "cannot rename the new file into place") }
             try fsyncPath(dir, directory: true)
         } catch {
             unlink(temp.path)
             throw error
+        }
+    }
+
+    /// Replaces `url` with `bytes`: one write to the temporary, fsync, rename, fsync directory.
+    static func replace(_ url: URL, bytes: [UInt8]) throws {
+        try replace(url, sync: false) { temp in
+            let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw errnoError(temp, "cannot create") }
+            defer { close(fd) }
+            try bytes.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { throw errnoError(temp, "cannot write") }
+                    done += n
+                }
+            }
+            guard fsync(fd) == 0 else { throw errnoError(temp, "fsync failed") }
         }
     }
 
