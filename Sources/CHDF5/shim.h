@@ -17,6 +17,7 @@ static inline hid_t chdf5_t_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t chdf5_t_native_uint8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t chdf5_t_c_s1(void) { return H5T_C_S1; }
 static inline hid_t chdf5_p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t chdf5_p_group_create(void) { return H5P_GROUP_CREATE; }
 static inline hid_t chdf5_p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t chdf5_p_link_create(void) { return H5P_LINK_CREATE; }
 static inline hsize_t chdf5_s_unlimited(void) { return H5S_UNLIMITED; }

@@ -54,6 +54,39 @@ enum AtomicFile {
         }
     }
 
+    /// The broken way, kept only as the crash test's negative control: truncates `url` and
+    /// writes `bytes` straight into it in small pieces with pauses (a slow disk), no
+    /// temporary, no fsync, no rename. A kill mid-way leaves a torn file under the real name.
+    static func overwriteInPlaceNonAtomically(_ url: URL, bytes: [UInt8]) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw errnoError(url, "cannot create") }
+        defer { close(fd) }
+        let piece = 4096
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, min(piece, raw.count - done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw errnoError(url, "cannot write") }
+                done += n
+                usleep(500)
+            }
+        }
+    }
+
+    /// Deletes the temporaries of runs whose `create` crashed: `.tmp-NAME.<pid>` beside `url`
+    /// whose process is gone (a live creator's directory is left alone).
+    static func removeStaleRunTemporaries(besides url: URL) {
+        let parent = url.deletingLastPathComponent()
+        let prefix = "\(temporaryPrefix)\(url.lastPathComponent)."
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for n in names where n.hasPrefix(prefix) {
+            guard let pid = Int32(n.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }  // that creator is still running
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(n))
+        }
+    }
+
     /// Flushes a file's (or directory's entries') data to stable storage.
     static func fsyncPath(_ url: URL, directory: Bool) throws {
         let fd = open(url.path, directory ? O_RDONLY | O_DIRECTORY : O_RDONLY)

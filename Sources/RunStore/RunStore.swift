@@ -23,9 +23,12 @@ public final class RunStore {
     /// rename and the history write (read-only opens keep it only in memory).
     var recoveredRow: HistoryRow?
     private var lockDescriptor: Int32 = -1
-    /// The last checkpoint's layout, kept open in memory so the next commit of the same
-    /// layout only rewrites values (see CheckpointTemplate).
+    /// The last checkpoint file's bytes and where its values live, so the next commit of the
+    /// same layout only copies values in (see CheckpointTemplate).
     private var template: CheckpointTemplate?
+    /// Crash-test negative control only (StoreTortureWorkload): write files in place, torn
+    /// by a kill, instead of atomically.
+    var nonAtomicWritesForCrashTest = false
 
     var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     var historyURL: URL { url.appendingPathComponent("history") }
@@ -71,6 +74,7 @@ public final class RunStore {
                                    configurationJSON: configurationJSON, environment: environment, retention: retention)
         let parent = url.deletingLastPathComponent()
         let temp = parent.appendingPathComponent("\(AtomicFile.temporaryPrefix)\(url.lastPathComponent).\(getpid())")
+        AtomicFile.removeStaleRunTemporaries(besides: url)
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fm.removeItem(at: temp)
@@ -102,6 +106,7 @@ public final class RunStore {
         let manifest = try RunManifest.read(url.appendingPathComponent(RunManifest.fileName))
         let store = RunStore(url: url, manifest: manifest, readOnly: readOnly)
         if !readOnly {
+            AtomicFile.removeStaleRunTemporaries(besides: store.url)
             try store.acquireLock()
             for dir in [store.url, store.checkpointsURL, store.historyURL] { AtomicFile.removeTemporaries(in: dir) }
         }
@@ -184,23 +189,32 @@ public final class RunStore {
 
     /// The commit point: after the rename the step is committed.
     func writeCheckpoint(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws {
-        try AtomicFile.replace(checkpointURL(c.step), bytes: try checkpointImage(c, row: row, tensorDigests: tensorDigests))
+        try writeFile(checkpointURL(c.step), bytes: try checkpointImage(c, row: row, tensorDigests: tensorDigests))
         storedSteps.append(c.step)
         if row.epochEnd { epochEnds.insert(c.step) }
+    }
+
+    /// Replaces a checkpoint or segment atomically (the crash test's negative control aside).
+    private func writeFile(_ url: URL, bytes: [UInt8]) throws {
+        if nonAtomicWritesForCrashTest {
+            try AtomicFile.overwriteInPlaceNonAtomically(url, bytes: bytes)
+        } else {
+            try AtomicFile.replace(url, bytes: bytes)
+        }
     }
 
     /// The checkpoint file's bytes, refilling the kept template when the layout is unchanged.
     private func checkpointImage(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws -> [UInt8] {
         do {
             if let t = template, t.fits(c, row: row) {
-                try t.fill(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd)
+                t.fill(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd)
             } else {
                 template = nil  // release the old in-memory file first
                 template = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
                                                   configurationJSON: configurationJSON, environment: environment,
                                                   name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
             }
-            return try template!.image()
+            return template!.image()
         } catch {
             template = nil  // never reuse a template left half-written
             throw error
@@ -213,12 +227,12 @@ public final class RunStore {
         if openSegmentIndex < 0 || openSegmentRows.count >= HistorySegment.capacity
             || HistorySegment.Schema(openSegmentRows[0]) != HistorySegment.Schema(row) {
             let next = openSegmentIndex + 1
-            try AtomicFile.replace(segmentURL(next), bytes: try HistorySegment.image([row], name: segmentURL(next).path))
+            try writeFile(segmentURL(next), bytes: try HistorySegment.image([row], name: segmentURL(next).path))
             openSegmentIndex = next
             openSegmentRows = [row]
         } else {
             let rows = openSegmentRows + [row]
-            try AtomicFile.replace(segmentURL(openSegmentIndex), bytes: try HistorySegment.image(rows, name: segmentURL(openSegmentIndex).path))
+            try writeFile(segmentURL(openSegmentIndex), bytes: try HistorySegment.image(rows, name: segmentURL(openSegmentIndex).path))
             openSegmentRows = rows
         }
     }

@@ -4,12 +4,18 @@ import CHDF5
 import Foundation
 
 public final class HDF5Attribute: HDF5Object {
+    /// The attribute's own datatype, read once (templates rewrite the same attribute every
+    /// commit); closed with the attribute.
+    private var cachedType: hid_t = -1
+
+    deinit { HDF5.withLock { if cachedType >= 0 { _ = H5Tclose(cachedType) } } }
+
     /// Rewrites a fixed-length string attribute; the value may be shorter than the stored
     /// width (NUL-padded) but not longer.
     public func write(string value: String) throws {
         try HDF5.withLock {
-            let type = try h5check(H5Aget_type(id), "read type of", file: file, object: path)
-            defer { H5Tclose(type) }
+            if cachedType < 0 { cachedType = try h5check(H5Aget_type(id), "read type of", file: file, object: path) }
+            let type = cachedType
             let width = H5Tget_size(type)
             guard H5Tget_class(type) == H5T_STRING, H5Tis_variable_str(type) == 0, value.utf8.count <= width else {
                 throw HDF5Error(file: file, object: path, operation: "write", message: "value does not fit the fixed-length string type")

@@ -51,6 +51,16 @@ public final class HDF5Dataset: HDF5Object {
         }
     }
 
+    /// Byte offset of the raw data in the file for a contiguous dataset whose storage exists,
+    /// else nil (compact, chunked, or never written). Lets a writer patch values into a file
+    /// image without going through HDF5.
+    public func storageOffset() -> Int? {
+        HDF5.withLock {
+            let offset = H5Dget_offset(id)
+            return offset == haddr_t.max ? nil : Int(exactly: offset)
+        }
+    }
+
     /// Rewrites every element of an existing dataset with `data` of the same type and count
     /// (the shape stays). Used to refill a kept checkpoint template.
     public func overwrite(_ data: StoredData) throws {

@@ -24,7 +24,11 @@ public class HDF5Location: HDF5Object {
     public func createGroup(_ name: String) throws -> HDF5Group {
         try HDF5.withLock {
             let p = childPath(name)
-            let g = try h5check(H5Gcreate2(id, name, chdf5_p_default(), chdf5_p_default(), chdf5_p_default()),
+            // No modification times in object headers: the same state gives the same bytes.
+            let gcpl = try h5check(H5Pcreate(chdf5_p_group_create()), "create properties for", file: file, object: p)
+            defer { H5Pclose(gcpl) }
+            try h5check(H5Pset_obj_track_times(gcpl, false), "set time tracking for", file: file, object: p)
+            let g = try h5check(H5Gcreate2(id, name, chdf5_p_default(), gcpl, chdf5_p_default()),
                                 "create group", file: file, object: p)
             return HDF5Group(id: g, file: file, path: p, closer: H5Gclose)
         }
@@ -170,6 +174,7 @@ public class HDF5Location: HDF5Object {
         defer { H5Sclose(space) }
         let dcpl = try h5check(H5Pcreate(chdf5_p_dataset_create()), "create properties for", file: file, object: p)
         defer { H5Pclose(dcpl) }
+        try h5check(H5Pset_obj_track_times(dcpl, false), "set time tracking for", file: file, object: p)
         if chunked {
             var chunk = dims.map { max(1, $0) }
             chunk[0] = hsize_t(max(1, options.chunkRows))
