@@ -15,8 +15,10 @@ public enum StateDigest {
     /// "S <key> <float64 bits as 16 hex>\n", "I <key> <decimal>\n",
     /// "T <key> <hex SHA-256 of UTF-8 value>\n".
     public static func whole(_ c: Checkpoint, tensorDigests: [String: String]) -> String {
-        var h = SHA256()
-        func line(_ s: String) { h.update(data: Data(s.utf8)) }
+        // The text is assembled in one byte buffer and hashed once (thousands of lines).
+        var text: [UInt8] = []
+        text.reserveCapacity(64 + c.arrays.count * 160 + (c.scalars.count + c.integers.count + c.strings.count) * 96)
+        func line(_ s: String) { text.append(contentsOf: s.utf8) }
         line("dartsprime-state-v1\n")
         line("step \(c.step)\n")
         for key in sortedKeys(c.arrays.keys) {
@@ -31,7 +33,7 @@ public enum StateDigest {
         for key in sortedKeys(c.strings.keys) {
             line("T \(key) \(hex(SHA256.hash(data: Data(c.strings[key]!.utf8))))\n")
         }
-        return hex(h.finalize())
+        return text.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
     /// Keys sorted by their UTF-8 bytes (locale-independent, matches Python's sorted() on str
