@@ -1,5 +1,6 @@
 // Commit-cost benchmark: a small always-on check that the supernet-like benchmark runs, and the
-// full-size medians (1500 tensors / 8 MB, 3000 / 16 MB) when DARTSPRIME_STORE_BENCH=1.
+// medians for the tiny profile (1828 tensors / 246 KB) and paper size (1500 / 8 MB, 3000 / 16 MB)
+// when DARTSPRIME_STORE_BENCH=1.
 import Foundation
 import Testing
 @testable import RunStore
@@ -13,7 +14,7 @@ extension StoreSuite {
 
         @Test(.enabled(if: ProcessInfo.processInfo.environment["DARTSPRIME_STORE_BENCH"] == "1"))
         func supernetCommitMedians() throws {
-            for (n, bytes) in [(300, 200_000), (1_500, 8 << 20), (3_000, 16 << 20)] {
+            for (n, bytes) in [(1_828, 246_000), (1_500, 8 << 20), (3_000, 16 << 20)] {
                 let t = try RunStoreBenchmark.supernetCommitMilliseconds(tensorCount: n, totalBytes: bytes, repetitions: 9)
                 print("store bench: \(n) tensors, \(bytes >> 10) KiB: median \(String(format: "%.1f", RunStoreBenchmark.median(t))) ms, all \(t.map { String(format: "%.1f", $0) })")
             }
