@@ -17,6 +17,7 @@ static inline hid_t chdf5_t_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t chdf5_t_native_uint8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t chdf5_t_c_s1(void) { return H5T_C_S1; }
 static inline hid_t chdf5_p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t chdf5_p_group_create(void) { return H5P_GROUP_CREATE; }
 static inline hid_t chdf5_p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t chdf5_p_link_create(void) { return H5P_LINK_CREATE; }
 static inline hsize_t chdf5_s_unlimited(void) { return H5S_UNLIMITED; }
@@ -30,6 +31,12 @@ static inline unsigned chdf5_f_obj_all(void) { return H5F_OBJ_ALL; }
 static inline hid_t chdf5_f_obj_all_files(void) { return (hid_t)H5F_OBJ_ALL; }
 /// Turns off HDF5's automatic printing of error stacks to stderr (errors travel as Swift errors).
 static inline herr_t chdf5_silence_errors(void) { return H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+/// The same, but only the first time on each thread (the setting is per thread in Debian's
+/// thread-safe build), so the hot path of many small calls does not pay for it every time.
+static inline void chdf5_silence_errors_once_per_thread(void) {
+    static __thread int done = 0;
+    if (!done) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); done = 1; }
+}
 
 /// Error-stack walker: keeps the outermost description in buf[0..255] and the innermost in
 /// buf[256..511], so a Swift error can carry "what failed: why" in one line.

@@ -33,50 +33,13 @@ enum CheckpointFile {
         return Int(digits)
     }
 
-    /// Writes the file at `url` (not atomically: the caller passes a temporary name).
-    /// `row.stateDigest` must already hold the whole-state digest.
-    static func write(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String], epochEnd: Bool,
-                      configurationJSON: String, environment: [String: String], to url: URL) throws {
-        let file = try HDF5File.create(url, overwrite: true)
-        try file.setAttribute("format", string: format)
-        try file.setAttribute("format_version", int64: formatVersion)
-        try file.setAttribute("step", int64: Int64(c.step))
-        try file.setAttribute("epoch_end", int64: epochEnd ? 1 : 0)
-        try file.setAttribute("state_digest", string: row.stateDigest)
-        do {
-            let meta = try file.createGroup("meta")
-            try meta.createString("configuration_json", configurationJSON)
-            try meta.createString("environment_json", RunManifest.encodeSorted(environment))
-        }
-        try writeArrays(c.arrays, digests: tensorDigests, under: try file.createGroup("arrays"))
-        do {
-            let w = KeyedGroupWriter(root: try file.createGroup("scalars"))
-            for (k, v) in c.scalars { let (p, n) = try w.parent(of: k); try p.createDataset(n, .float64(shape: [], [v])) }
-        }
-        do {
-            let w = KeyedGroupWriter(root: try file.createGroup("integers"))
-            for (k, v) in c.integers { let (p, n) = try w.parent(of: k); try p.createDataset(n, .int64(shape: [], [v])) }
-        }
-        do {
-            let w = KeyedGroupWriter(root: try file.createGroup("strings"))
-            for (k, v) in c.strings { let (p, n) = try w.parent(of: k); try p.createString(n, v) }
-        }
-        do {
-            let h = try file.createGroup("history_row")
-            let w = KeyedGroupWriter(root: try h.createGroup("values"))
-            for (k, v) in row.values { let (p, n) = try w.parent(of: k); try p.createDataset(n, .float64(shape: [], [v])) }
-            try writeArrays(row.arrays, digests: row.arrays.mapValues(StateDigest.tensor), under: try h.createGroup("arrays"))
-        }
-        try file.close()
-    }
-
-    private static func writeArrays(_ arrays: [String: StoredArray], digests: [String: String], under root: HDF5Group) throws {
-        let w = KeyedGroupWriter(root: root)
-        for key in StateDigest.sortedKeys(arrays.keys) {
-            let (p, n) = try w.parent(of: key)
-            let ds = try p.createDataset(n, arrays[key]!)
-            try ds.setAttribute("sha256", string: digests[key] ?? StateDigest.tensor(arrays[key]!))
-        }
+    /// The bytes of the checkpoint file for this state (layout built from scratch; the store
+    /// reuses a `CheckpointTemplate` across commits instead). `row.stateDigest` must already
+    /// hold the whole-state digest.
+    static func image(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String], epochEnd: Bool,
+                      configurationJSON: String, environment: [String: String], name: String) throws -> [UInt8] {
+        try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: epochEnd,
+                               configurationJSON: configurationJSON, environment: environment, name: name).image()
     }
 
     /// Opens `url` and checks it is one of ours and not from the future.

@@ -30,13 +30,15 @@ enum HistorySegment {
         }
     }
 
-    static func write(_ rows: [HistoryRow], to url: URL) throws {
+    /// The bytes of a segment file holding `rows`, built in memory (`name` only names it in
+    /// errors; nothing is created on disk).
+    static func image(_ rows: [HistoryRow], name: String) throws -> [UInt8] {
         precondition(!rows.isEmpty && rows.count <= capacity, "HistorySegment: 1...\(capacity) rows per segment")
         let schema = Schema(rows[0])
         precondition(rows.allSatisfy { Schema($0) == schema }, "HistorySegment: rows of one segment share a schema")
         let n = rows.count
         let opts = HDF5DatasetOptions(extendible: true, chunkRows: capacity, deflateLevel: 4)
-        let file = try HDF5File.create(url, overwrite: true)
+        let file = try HDF5File.createInMemory(name: "\(name).\(AtomicFile.temporaryPrefix)image")
         try file.setAttribute("format", string: format)
         try file.setAttribute("format_version", int64: formatVersion)
         try file.setAttribute("first_step", int64: Int64(rows[0].step))
@@ -58,7 +60,9 @@ enum HistorySegment {
                 try p.createDataset(name, stack(rows.map { $0.arrays[key]! }), options: opts)
             }
         }
+        let bytes = try file.image()
         try file.close()
+        return bytes
     }
 
     static func read(_ url: URL) throws -> [HistoryRow] {

@@ -23,6 +23,12 @@ public final class RunStore {
     /// rename and the history write (read-only opens keep it only in memory).
     var recoveredRow: HistoryRow?
     private var lockDescriptor: Int32 = -1
+    /// The last checkpoint file's bytes and where its values live, so the next commit of the
+    /// same layout only copies values in (see CheckpointTemplate).
+    private var template: CheckpointTemplate?
+    /// Crash-test negative control only (StoreTortureWorkload): write files in place, torn
+    /// by a kill, instead of atomically.
+    var nonAtomicWritesForCrashTest = false
 
     var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     var historyURL: URL { url.appendingPathComponent("history") }
@@ -45,6 +51,7 @@ public final class RunStore {
 
     /// Releases the writer lock now (it is also released at deinit or process death).
     public func close() {
+        template = nil
         if lockDescriptor >= 0 { Glibc.close(lockDescriptor); lockDescriptor = -1 }
     }
 
@@ -67,6 +74,7 @@ public final class RunStore {
                                    configurationJSON: configurationJSON, environment: environment, retention: retention)
         let parent = url.deletingLastPathComponent()
         let temp = parent.appendingPathComponent("\(AtomicFile.temporaryPrefix)\(url.lastPathComponent).\(getpid())")
+        AtomicFile.removeStaleRunTemporaries(besides: url)
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try? fm.removeItem(at: temp)
@@ -98,6 +106,7 @@ public final class RunStore {
         let manifest = try RunManifest.read(url.appendingPathComponent(RunManifest.fileName))
         let store = RunStore(url: url, manifest: manifest, readOnly: readOnly)
         if !readOnly {
+            AtomicFile.removeStaleRunTemporaries(besides: store.url)
             try store.acquireLock()
             for dir in [store.url, store.checkpointsURL, store.historyURL] { AtomicFile.removeTemporaries(in: dir) }
         }
@@ -156,8 +165,9 @@ public final class RunStore {
         if let latest = latestStep, checkpoint.step <= latest {
             throw StoreError.stepNotAfterLatest(run: url.path, step: checkpoint.step, latest: latest)
         }
-        try validate(checkpoint, history)
-        let tensorDigests = checkpoint.arrays.mapValues(StateDigest.tensor)
+        // A state with the kept template's layout has the keys already validated last commit.
+        if template?.fits(checkpoint, row: history) != true { try validate(checkpoint, history) }
+        let tensorDigests = StateDigest.tensors(checkpoint.arrays)
         let digest = StateDigest.whole(checkpoint, tensorDigests: tensorDigests)
         var row = history
         row.stateDigest = digest
@@ -179,12 +189,36 @@ public final class RunStore {
 
     /// The commit point: after the rename the step is committed.
     func writeCheckpoint(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws {
-        try AtomicFile.replace(checkpointURL(c.step)) { temp in
-            try CheckpointFile.write(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
-                                     configurationJSON: configurationJSON, environment: environment, to: temp)
-        }
+        try writeFile(checkpointURL(c.step), bytes: try checkpointImage(c, row: row, tensorDigests: tensorDigests))
         storedSteps.append(c.step)
         if row.epochEnd { epochEnds.insert(c.step) }
+    }
+
+    /// Replaces a checkpoint or segment atomically (the crash test's negative control aside).
+    private func writeFile(_ url: URL, bytes: [UInt8]) throws {
+        if nonAtomicWritesForCrashTest {
+            try AtomicFile.overwriteInPlaceNonAtomically(url, bytes: bytes)
+        } else {
+            try AtomicFile.replace(url, bytes: bytes)
+        }
+    }
+
+    /// The checkpoint file's bytes, refilling the kept template when the layout is unchanged.
+    private func checkpointImage(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws -> [UInt8] {
+        do {
+            if let t = template, t.fits(c, row: row) {
+                t.fill(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd)
+            } else {
+                template = nil  // release the old in-memory file first
+                template = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
+                                                  configurationJSON: configurationJSON, environment: environment,
+                                                  name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
+            }
+            return template!.image()
+        } catch {
+            template = nil  // never reuse a template left half-written
+            throw error
+        }
     }
 
     /// Appends to the open segment (rewritten atomically), or starts a new one when it is full
@@ -193,12 +227,12 @@ public final class RunStore {
         if openSegmentIndex < 0 || openSegmentRows.count >= HistorySegment.capacity
             || HistorySegment.Schema(openSegmentRows[0]) != HistorySegment.Schema(row) {
             let next = openSegmentIndex + 1
-            try AtomicFile.replace(segmentURL(next)) { try HistorySegment.write([row], to: $0) }
+            try writeFile(segmentURL(next), bytes: try HistorySegment.image([row], name: segmentURL(next).path))
             openSegmentIndex = next
             openSegmentRows = [row]
         } else {
             let rows = openSegmentRows + [row]
-            try AtomicFile.replace(segmentURL(openSegmentIndex)) { try HistorySegment.write(rows, to: $0) }
+            try writeFile(segmentURL(openSegmentIndex), bytes: try HistorySegment.image(rows, name: segmentURL(openSegmentIndex).path))
             openSegmentRows = rows
         }
     }
@@ -213,7 +247,8 @@ public final class RunStore {
         }
         storedSteps.removeAll { !keep.contains($0) }
         epochEnds.formIntersection(keep)
-        try AtomicFile.fsyncPath(checkpointsURL, directory: true)
+        // No directory fsync: a deletion lost to a crash only leaves an older complete
+        // checkpoint, which the next commit's retention deletes again (FORMAT.md §6).
     }
 
     // MARK: - Read

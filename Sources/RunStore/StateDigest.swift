@@ -15,8 +15,10 @@ public enum StateDigest {
     /// "S <key> <float64 bits as 16 hex>\n", "I <key> <decimal>\n",
     /// "T <key> <hex SHA-256 of UTF-8 value>\n".
     public static func whole(_ c: Checkpoint, tensorDigests: [String: String]) -> String {
-        var h = SHA256()
-        func line(_ s: String) { h.update(data: Data(s.utf8)) }
+        // The text is assembled in one byte buffer and hashed once (thousands of lines).
+        var text: [UInt8] = []
+        text.reserveCapacity(64 + c.arrays.count * 160 + (c.scalars.count + c.integers.count + c.strings.count) * 96)
+        func line(_ s: String) { text.append(contentsOf: s.utf8) }
         line("dartsprime-state-v1\n")
         line("step \(c.step)\n")
         for key in sortedKeys(c.arrays.keys) {
@@ -31,13 +33,45 @@ public enum StateDigest {
         for key in sortedKeys(c.strings.keys) {
             line("T \(key) \(hex(SHA256.hash(data: Data(c.strings[key]!.utf8))))\n")
         }
-        return hex(h.finalize())
+        return text.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
     /// Keys sorted by their UTF-8 bytes (locale-independent, matches Python's sorted() on str
     /// for the ASCII keys the project uses).
     static func sortedKeys<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
-        keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        // Each key's bytes are taken once, not once per comparison (thousands of keys a commit).
+        keys.map { (bytes: Array($0.utf8), key: $0) }
+            .sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+            .map(\.key)
+    }
+
+    /// Tensor digests of every array, hashed on all cores (the data is the bulk of a commit's
+    /// CPU time); the result does not depend on the split.
+    public static func tensors(_ arrays: [String: StoredArray]) -> [String: String] {
+        let entries = Array(arrays)
+        let total = entries.reduce(0) { $0 + $1.value.count * $1.value.dtype.size }
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, total >> 20), entries.count)
+        guard workers > 1 else { return arrays.mapValues(tensor) }
+        // Deal arrays to workers so each hashes about the same number of bytes.
+        var buckets = [[Int]](repeating: [], count: workers)
+        var load = [Int](repeating: 0, count: workers)
+        for i in entries.indices.sorted(by: { entries[$0].value.count * entries[$0].value.dtype.size > entries[$1].value.count * entries[$1].value.dtype.size }) {
+            let w = load.indices.min { load[$0] < load[$1] }!
+            buckets[w].append(i)
+            load[w] += entries[i].value.count * entries[i].value.dtype.size
+        }
+        let assignment = buckets
+        var out = [String](repeating: "", count: entries.count)
+        out.withUnsafeMutableBufferPointer { results in
+            nonisolated(unsafe) let results = results  // each worker writes only its own indices
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for i in assignment[w] { results[i] = tensor(entries[i].value) }
+            }
+        }
+        var digests: [String: String] = [:]
+        digests.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() { digests[e.key] = out[i] }
+        return digests
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

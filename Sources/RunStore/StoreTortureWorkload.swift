@@ -21,12 +21,14 @@ public enum StoreTortureWorkload {
     }
 
     /// Opens (or creates) the run and commits steps latest+1 ... forever or up to `maxSteps`,
-    /// printing "committed N" after each commit returns.
-    public static func run(at url: URL, maxSteps: Int = .max) throws {
+    /// printing "committed N" after each commit returns. `nonAtomic` writes every file in
+    /// place instead (the crash test's negative control, which must be caught as broken).
+    public static func run(at url: URL, maxSteps: Int = .max, nonAtomic: Bool = false) throws {
         let store = FileManager.default.fileExists(atPath: url.appendingPathComponent("run.json").path)
             ? try RunStore.open(at: url)
             : try RunStore.create(at: url, configurationJSON: "{\"torture\":true}", environment: RunEnvironment.current(),
                                   retention: RetentionPolicy(keepLast: 2, keepEpochEnds: true, everyNth: 5))
+        store.nonAtomicWritesForCrashTest = nonAtomic
         var step = (store.latestStep ?? 0) + 1
         while step <= maxSteps {
             try store.commit(checkpoint(step: step), history: historyRow(step: step), epochEnd: step % 10 == 0)

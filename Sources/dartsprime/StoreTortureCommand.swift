@@ -10,9 +10,11 @@ struct StoreTortureCommand: ParsableCommand {
 
     @Argument var runDirectory: String
     @Option var maxSteps: Int = .max
+    /// Negative control for the crash test: write files in place, non-atomically.
+    @Flag var nonAtomic = false
 
     func run() throws {
-        do { try StoreTortureWorkload.run(at: URL(fileURLWithPath: runDirectory), maxSteps: maxSteps) } catch {
+        do { try StoreTortureWorkload.run(at: URL(fileURLWithPath: runDirectory), maxSteps: maxSteps, nonAtomic: nonAtomic) } catch {
             StoreCLI.fail("\(error)")
         }
     }

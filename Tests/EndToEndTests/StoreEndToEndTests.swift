@@ -38,18 +38,21 @@ func scratch(_ label: String) -> URL {
 }
 
 @Suite(.serialized) struct StoreEndToEnd {
-    @Test func sigkillAtRandomInstantsNeverLosesACommittedStep() throws {
+    /// SIGKILLs `store-torture` at random instants (up to 40 times or 30 s) and after each kill
+    /// checks what survived; returns the problems found (it stops at the first broken store).
+    static func killTrials(nonAtomic: Bool) throws -> (trials: Int, lostInFlight: Int, problems: [String]) {
         let exe = try dartsprimeBinary()
-        let dir = scratch("crash")
+        let dir = scratch(nonAtomic ? "crash-nonatomic" : "crash")
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = dir.appendingPathComponent("run")
         let start = Date()
         var trials = 0, lostInFlight = 0, previousLatest = 0
-        while trials < 40 && Date().timeIntervalSince(start) < 30 {
+        var problems: [String] = []
+        while trials < 40 && Date().timeIntervalSince(start) < 30 && problems.isEmpty {
             trials += 1
             let p = Process()
             p.executableURL = exe
-            p.arguments = ["store-torture", run.path]
+            p.arguments = ["store-torture", run.path] + (nonAtomic ? ["--non-atomic"] : [])
             let pipe = Pipe()
             p.standardOutput = pipe
             p.standardError = FileHandle.nullDevice
@@ -62,29 +65,53 @@ func scratch(_ label: String) -> URL {
             // Steps acknowledged so far: this child's last report, or what survived earlier trials.
             let printedStep = printed.split(separator: "\n").last.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
             let reported = max(printedStep, previousLatest)
+            let tag = "trial \(trials) (kill after \(delay) µs)"
             guard FileManager.default.fileExists(atPath: run.appendingPathComponent("run.json").path) else {
-                #expect(reported == 0, "trial \(trials): steps reported but no run")
+                if reported != 0 { problems.append("\(tag): steps reported but no run") }
                 continue
             }
-            let store = try RunStore.open(at: run)
-            let latest = store.latestStep ?? 0
-            #expect(latest >= reported && latest <= reported + 1, "trial \(trials) (kill after \(delay) µs): latest \(latest), reported \(reported)")
-            if latest > reported { lostInFlight += 1 }
-            previousLatest = latest
-            if latest > 0 {
-                #expect(try store.load(step: latest) == StoreTortureWorkload.checkpoint(step: latest), "trial \(trials)")
+            do {
+                let store = try RunStore.open(at: run)
+                defer { store.close() }
+                let latest = store.latestStep ?? 0
+                if !(latest >= reported && latest <= reported + 1) { problems.append("\(tag): latest \(latest), reported \(reported)") }
+                if latest > reported { lostInFlight += 1 }
+                previousLatest = latest
+                if latest > 0, try store.load(step: latest) != StoreTortureWorkload.checkpoint(step: latest) {
+                    problems.append("\(tag): step \(latest) does not hold the state committed for it")
+                }
+                if try store.history().map(\.step) != Array(stride(from: 1, through: latest, by: 1)) {
+                    problems.append("\(tag): history is not steps 1...\(latest)")
+                }
+                let report = try store.verify()
+                if !report.isClean { problems.append("\(tag): verify: \(report.problems)") }
+                let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("checkpoints").path)
+                    .filter { $0.hasPrefix(".tmp-") }
+                if !leftovers.isEmpty { problems.append("\(tag): temporaries left after open: \(leftovers)") }
+            } catch {
+                problems.append("\(tag): \(error)")
             }
-            #expect(try store.history().map(\.step) == Array(stride(from: 1, through: latest, by: 1)), "trial \(trials)")
-            let report = try store.verify()
-            #expect(report.isClean, "trial \(trials): \(report.problems)")
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("checkpoints").path).filter { $0.hasPrefix(".tmp-") }
-            #expect(leftovers.isEmpty)
-            store.close()
         }
+        if problems.isEmpty {
+            let final = try RunStore.open(at: run, readOnly: true)
+            if (final.latestStep ?? 0) == 0 { problems.append("no step was ever committed in \(trials) trials") }
+        }
+        return (trials, lostInFlight, problems)
+    }
+
+    @Test func sigkillAtRandomInstantsNeverLosesACommittedStep() throws {
+        let (trials, lostInFlight, problems) = try Self.killTrials(nonAtomic: false)
+        #expect(problems.isEmpty, "\(problems)")
         #expect(trials >= 10)
         print("crash test: \(trials) kills, \(lostInFlight) landed after a commit point but before its report")
-        let final = try RunStore.open(at: run, readOnly: true)
-        #expect((final.latestStep ?? 0) > 0, "no step was ever committed in \(trials) trials")
+    }
+
+    /// Negative control: the same kills against a writer that overwrites files in place must
+    /// be caught leaving a broken store, or the crash test above proves nothing.
+    @Test func sigkillOfANonAtomicWriterIsCaught() throws {
+        let (trials, _, problems) = try Self.killTrials(nonAtomic: true)
+        #expect(!problems.isEmpty, "\(trials) kills of a non-atomic writer left no detectable damage")
+        print("crash test negative control: broken after \(trials) kills: \(problems.first ?? "-")")
     }
 
     @Test func verifyAndExportFromTheCommandLine() throws {

@@ -51,6 +51,51 @@ public final class HDF5Dataset: HDF5Object {
         }
     }
 
+    /// Byte offset of the raw data in the file for a contiguous dataset whose storage exists,
+    /// else nil (compact, chunked, or never written). Lets a writer patch values into a file
+    /// image without going through HDF5.
+    public func storageOffset() -> Int? {
+        HDF5.withLock {
+            let offset = H5Dget_offset(id)
+            return offset == haddr_t.max ? nil : Int(exactly: offset)
+        }
+    }
+
+    /// Rewrites every element of an existing dataset with `data` of the same type and count
+    /// (the shape stays). Used to refill a kept checkpoint template.
+    public func overwrite(_ data: StoredData) throws {
+        try HDF5.withLock {
+            let type = try h5check(H5Dget_type(id), "read type of", file: file, object: path)
+            defer { H5Tclose(type) }
+            let space = try h5check(H5Dget_space(id), "read dataspace of", file: file, object: path)
+            defer { H5Sclose(space) }
+            let count = try h5check(H5Sget_simple_extent_npoints(space), "read size of", file: file, object: path)
+            guard HDF5Types.storedType(of: type) == data.dtype, Int(count) == data.count else {
+                throw HDF5Error(file: file, object: path, operation: "overwrite", message: "new data has another type or size")
+            }
+            try write(data, memType: HDF5Types.memoryType(data.dtype))
+        }
+    }
+
+    /// Rewrites a fixed-length string dataset; each value may be shorter than the stored width
+    /// (NUL-padded) but not longer.
+    public func overwrite(strings values: [String]) throws {
+        try HDF5.withLock {
+            let type = try h5check(H5Dget_type(id), "read type of", file: file, object: path)
+            defer { H5Tclose(type) }
+            let (count, _) = try extent()
+            let width = H5Tget_size(type)
+            guard H5Tget_class(type) == H5T_STRING, H5Tis_variable_str(type) == 0, count == values.count,
+                  values.allSatisfy({ $0.utf8.count <= width }) else {
+                throw HDF5Error(file: file, object: path, operation: "overwrite", message: "strings do not fit the dataset")
+            }
+            var bytes = [UInt8](repeating: 0, count: width * count)
+            for (i, v) in values.enumerated() { bytes.replaceSubrange(i * width..<(i * width + v.utf8.count), with: v.utf8) }
+            guard count > 0 else { return }
+            try h5check(H5Dwrite(id, type, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), bytes), "write", file: file, object: path)
+        }
+    }
+
     /// Appends `rows` (shape [n, rest...], same rest and dtype) to an extendible dataset.
     public func append(_ rows: StoredArray) throws {
         try HDF5.withLock {

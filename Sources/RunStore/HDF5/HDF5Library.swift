@@ -21,8 +21,8 @@ public enum HDF5 {
             initialized = true
         }
         // Debian's HDF5 is built thread-safe, which makes the automatic error printer a
-        // per-thread setting: turn it off on whichever thread is calling (cheap).
-        _ = chdf5_silence_errors()
+        // per-thread setting: turn it off once on whichever thread is calling.
+        chdf5_silence_errors_once_per_thread()
         return try body()
     }
 

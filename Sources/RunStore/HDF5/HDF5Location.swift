@@ -24,7 +24,11 @@ public class HDF5Location: HDF5Object {
     public func createGroup(_ name: String) throws -> HDF5Group {
         try HDF5.withLock {
             let p = childPath(name)
-            let g = try h5check(H5Gcreate2(id, name, chdf5_p_default(), chdf5_p_default(), chdf5_p_default()),
+            // No modification times in object headers: the same state gives the same bytes.
+            let gcpl = try h5check(H5Pcreate(chdf5_p_group_create()), "create properties for", file: file, object: p)
+            defer { H5Pclose(gcpl) }
+            try h5check(H5Pset_obj_track_times(gcpl, false), "set time tracking for", file: file, object: p)
+            let g = try h5check(H5Gcreate2(id, name, chdf5_p_default(), gcpl, chdf5_p_default()),
                                 "create group", file: file, object: p)
             return HDF5Group(id: g, file: file, path: p, closer: H5Gclose)
         }
@@ -102,17 +106,20 @@ public class HDF5Location: HDF5Object {
 
     // MARK: - String datasets
 
-    /// A scalar fixed-length UTF-8 string dataset (used for long texts such as the configuration).
-    public func createString(_ name: String, _ value: String) throws {
-        try createStrings(name, [value], shape: [])
+    /// A scalar fixed-length UTF-8 string dataset (used for long texts such as the configuration),
+    /// at least `width` bytes wide so a later `overwrite(strings:)` can store a longer value.
+    @discardableResult
+    public func createString(_ name: String, _ value: String, width: Int = 0) throws -> HDF5Dataset {
+        try createStrings(name, [value], shape: [], width: width)
     }
 
-    /// A dataset of fixed-length UTF-8 strings, all padded to the longest.
+    /// A dataset of fixed-length UTF-8 strings, all padded to the longest (or to `width`).
+    @discardableResult
     public func createStrings(_ name: String, _ values: [String], shape: [Int]? = nil,
-                              options: HDF5DatasetOptions = .init()) throws {
+                              options: HDF5DatasetOptions = .init(), width minimumWidth: Int = 0) throws -> HDF5Dataset {
         try HDF5.withLock {
             let p = childPath(name)
-            let width = max(1, values.map { $0.utf8.count }.max() ?? 1)
+            let width = max(1, minimumWidth, values.map { $0.utf8.count }.max() ?? 1)
             let type = try HDF5Types.fixedString(length: width, file: file, object: p)
             defer { H5Tclose(type) }
             let ds = try makeDataset(name, path: p, shape: shape ?? [values.count], type: type, options: options)
@@ -122,6 +129,7 @@ public class HDF5Location: HDF5Object {
                 try h5check(H5Dwrite(ds.id, type, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), bytes),
                             "write", file: file, object: p)
             }
+            return ds
         }
     }
 
@@ -166,6 +174,7 @@ public class HDF5Location: HDF5Object {
         defer { H5Sclose(space) }
         let dcpl = try h5check(H5Pcreate(chdf5_p_dataset_create()), "create properties for", file: file, object: p)
         defer { H5Pclose(dcpl) }
+        try h5check(H5Pset_obj_track_times(dcpl, false), "set time tracking for", file: file, object: p)
         if chunked {
             var chunk = dims.map { max(1, $0) }
             chunk[0] = hsize_t(max(1, options.chunkRows))
