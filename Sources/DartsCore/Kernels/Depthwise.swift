@@ -10,18 +10,24 @@
 // whatever the partition, and weight gradients sum images in order, so results are
 // bit-identical run to run and across thread counts.
 
-/// Layout of the padded, phase-split scratch plane of one depthwise geometry.
-struct DepthwisePlaneLayout {
+/// Layout of the padded, phase-split scratch plane of one H×W plane under a k×k window with
+/// stride s, padding p and dilation d (shared by depthwise conv and pooling).
+struct PhasePlaneLayout {
     let s: Int, d: Int, p: Int, h: Int, w: Int, oh: Int, ow: Int, kh: Int, kw: Int
     /// Rows and (8-padded) columns of one phase sub-plane.
     let ph: Int, pw: Int
 
-    init(_ g: ConvGeometry) {
-        s = g.stride; d = g.dilation; p = g.padding; h = g.h; w = g.w
-        oh = g.oh; ow = g.ow; kh = g.kh; kw = g.kw
-        let hp = g.h + 2 * g.padding, wp = g.w + 2 * g.padding
+    init(h: Int, w: Int, oh: Int, ow: Int, kh: Int, kw: Int, stride: Int, padding: Int, dilation: Int) {
+        s = stride; d = dilation; p = padding; self.h = h; self.w = w
+        self.oh = oh; self.ow = ow; self.kh = kh; self.kw = kw
+        let hp = h + 2 * padding, wp = w + 2 * padding
         ph = (hp + s - 1) / s
         pw = ((wp + s - 1) / s + 7) & ~7
+    }
+
+    init(_ g: ConvGeometry) {
+        self.init(h: g.h, w: g.w, oh: g.oh, ow: g.ow, kh: g.kh, kw: g.kw, stride: g.stride, padding: g.padding,
+                  dilation: g.dilation)
     }
 
     var phaseCount: Int { ph * pw }
@@ -35,16 +41,21 @@ struct DepthwisePlaneLayout {
     /// Offset of tap (ky, kx) at output (0, 0): output (oy, ox) reads tapOffset + oy·pw + ox.
     @inline(__always) func tapOffset(_ ky: Int, _ kx: Int) -> Int { offset(ky * d, kx * d) }
 
-    /// Scratch = padded phase split of one H×W plane.
-    func load(_ src: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>) {
-        buf.update(repeating: 0, count: count)
+    /// Scratch = padded (with `fill`) phase split of one H×W plane.
+    func load(_ src: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>, fill: Float = 0) {
+        buf.update(repeating: fill, count: count)
         if s == 1 {
             for r in 0..<h { (buf + (r + p) * pw + p).update(from: src + r * w, count: w) }
             return
         }
         for r in 0..<h {
             let row = src + r * w
-            for c in 0..<w { buf[offset(r + p, c + p)] = row[c] }
+            let rp = r + p
+            let dst = buf + ((rp % s) * s) * phaseCount + (rp / s) * pw
+            for c in 0..<w {
+                let cp = c + p
+                dst[(cp % s) * phaseCount + cp / s] = row[c]
+            }
         }
     }
 }
@@ -59,7 +70,7 @@ struct DepthwisePlaneLayout {
 
 /// Tap offsets and weights of one channel, in (ky, kx) order.
 @inline(__always)
-func tapTable(_ l: DepthwisePlaneLayout, _ wp: UnsafePointer<Float>, _ offs: UnsafeMutablePointer<Int>,
+func tapTable(_ l: PhasePlaneLayout, _ wp: UnsafePointer<Float>, _ offs: UnsafeMutablePointer<Int>,
               _ ws: UnsafeMutablePointer<Float>) {
     for ky in 0..<l.kh { for kx in 0..<l.kw {
         offs[ky * l.kw + kx] = l.tapOffset(ky, kx)
@@ -72,7 +83,7 @@ struct DepthwiseScratch {
     let plane: UnsafeMutablePointer<Float>
     let offs: UnsafeMutablePointer<Int>
     let ws: UnsafeMutablePointer<Float>
-    init(_ l: DepthwisePlaneLayout) {
+    init(_ l: PhasePlaneLayout) {
         plane = .allocate(capacity: l.count)
         offs = .allocate(capacity: l.kh * l.kw)
         ws = .allocate(capacity: l.kh * l.kw)
@@ -107,7 +118,7 @@ func correlatePlane(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer
 
 func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                       out: UnsafeMutablePointer<Float>) {
-    let l = DepthwisePlaneLayout(g)
+    let l = PhasePlaneLayout(g)
     let (oh, ow, taps, c) = (l.oh, l.ow, l.kh * l.kw, g.cin)
     DartsCore.parallelFor(c) { channels in
         let sc = DepthwiseScratch(l)
@@ -128,12 +139,17 @@ func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsafe
 /// with q = d·(k−1) − p, so that dx = U correlated (stride 1) with the flipped kernel.
 struct DilatedGradLayout {
     let q: Int, rows: Int, pitch: Int, s: Int, oh: Int, ow: Int
+    init(h: Int, w: Int, oh: Int, ow: Int, k: Int, stride: Int, padding: Int, dilation: Int) {
+        q = dilation * (k - 1) - padding
+        rows = h + dilation * (k - 1)
+        pitch = (w + dilation * (k - 1) + 7) & ~7
+        s = stride; self.oh = oh; self.ow = ow
+    }
+
     init(_ g: ConvGeometry) {
         precondition(g.kh == g.kw, "depthwise kernels are square")
-        q = g.dilation * (g.kh - 1) - g.padding
-        rows = g.h + g.dilation * (g.kh - 1)
-        pitch = (g.w + g.dilation * (g.kw - 1) + 7) & ~7
-        s = g.stride; oh = g.oh; ow = g.ow
+        self.init(h: g.h, w: g.w, oh: g.oh, ow: g.ow, k: g.kh, stride: g.stride, padding: g.padding,
+                  dilation: g.dilation)
     }
     var count: Int { rows * pitch }
 
@@ -158,7 +174,7 @@ struct DilatedGradLayout {
 /// Both gradients of a depthwise conv in one pass over each channel; dx, dw overwritten if non-nil.
 func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                        dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
-    let l = DepthwisePlaneLayout(g)
+    let l = PhasePlaneLayout(g)
     let u = DilatedGradLayout(g)
     let (oh, ow, kh, kw, c, d) = (l.oh, l.ow, l.kh, l.kw, g.cin, g.dilation)
     let taps = kh * kw
