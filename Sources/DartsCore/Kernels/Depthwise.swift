@@ -48,24 +48,19 @@ struct PhasePlaneLayout {
             for r in 0..<h { (buf + (r + p) * pw + p).update(from: src + r * w, count: w) }
             return
         }
+        // Phase column j of phase b holds padded column j·s + b, i.e. source column j·s + b − p.
         for r in 0..<h {
             let row = src + r * w
             let rp = r + p
-            let dst = buf + ((rp % s) * s) * phaseCount + (rp / s) * pw
-            for c in 0..<w {
-                let cp = c + p
-                dst[(cp % s) * phaseCount + cp / s] = row[c]
+            let dstRow = buf + ((rp % s) * s) * phaseCount + (rp / s) * pw
+            for b in 0..<s {
+                let dst = dstRow + b * phaseCount
+                let j0 = b >= p ? 0 : (p - b + s - 1) / s
+                var j = j0, c = j0 * s + b - p
+                while c < w { dst[j] = row[c]; j += 1; c += s }
             }
         }
     }
-}
-
-@inline(__always) func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-@inline(__always) func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
 /// Tap offsets and weights of one channel, in (ky, kx) order.

@@ -1,4 +1,4 @@
-// Fast pooling kernels against their naive twins on odd shapes, strides 1 and 2, with ties.
+// Fast pooling and batch-norm kernels against their naive twins on odd shapes (ties, offsets).
 @testable import DartsCore
 import Testing
 
@@ -53,4 +53,33 @@ func maxPoolAllNegativeInfinity() {
     maxPoolForwardNaive(g, x: x, out: &o2, argmax: &a2)
     #expect(a == a2)
     #expect(a.allSatisfy { $0 >= 0 && $0 < 81 })
+}
+
+@Test("SIMD batch norm equals its naive twin", arguments: [(3, 5, 37), (2, 4, 64), (4, 3, 1), (2, 2, 9)])
+func batchNormMatchesNaive(n: Int, c: Int, s: Int) {
+    let g = BatchNormGeometry(n: n, c: c, s: s)
+    let count = n * c * s
+    // An offset mean (+3) checks that the variance pass does not cancel.
+    let x = randomTensor([count], seed: 90).scalars.map { $0 + 3 }
+    let dy = randomTensor([count], seed: 91).scalars
+    let gamma = randomTensor([c], seed: 92).scalars, beta = randomTensor([c], seed: 93).scalars
+    var y1 = [Float](repeating: .nan, count: count), y2 = y1
+    var m1 = [Float](repeating: .nan, count: c), m2 = m1, i1 = m1, i2 = m1, u1 = m1, u2 = m1
+    batchNormForwardTraining(g, x: x, gamma: gamma, beta: beta, eps: 1e-5, y: &y1, mean: &m1, invStd: &i1, unbiasedVar: &u1)
+    batchNormForwardTrainingNaive(g, x: x, gamma: gamma, beta: beta, eps: 1e-5, y: &y2, mean: &m2, invStd: &i2, unbiasedVar: &u2)
+    #expect(scaledMaxDiff(y1, y2) < 1e-5)
+    #expect(scaledMaxDiff(m1, m2) < 1e-6)
+    #expect(scaledMaxDiff(i1, i2) < 1e-5)
+    #expect(scaledMaxDiff(u1, u2) < 1e-5)
+    for training in [true, false] {
+        var d1 = [Float](repeating: .nan, count: count), d2 = d1
+        var g1 = [Float](repeating: .nan, count: c), g2 = g1, b1 = g1, b2 = g1
+        batchNormBackward(g, training: training, x: x, dy: dy, gamma: gamma, mean: m2, invStd: i2,
+                          dx: &d1, dGamma: &g1, dBeta: &b1)
+        batchNormBackwardNaive(g, training: training, x: x, dy: dy, gamma: gamma, mean: m2, invStd: i2,
+                               dx: &d2, dGamma: &g2, dBeta: &b2)
+        #expect(scaledMaxDiff(d1, d2) < 1e-5, "dx, training \(training)")
+        #expect(scaledMaxDiff(g1, g2) < 1e-5, "dGamma, training \(training)")
+        #expect(scaledMaxDiff(b1, b2) < 1e-5, "dBeta, training \(training)")
+    }
 }
