@@ -104,7 +104,9 @@ extension Tape {
             for (t, k) in zip(inputs, ks) {
                 t.withUnsafeBufferPointer { src in
                     DartsCore.parallelFor(dst.count, minChunk: elementwiseChunk) { r in
-                        for i in r { dst[i] += k * src[i] }
+                        // dst += k·x, inputs in list order (the same sums as the scalar loop).
+                        scaleInto(dst.baseAddress! + r.lowerBound, src.baseAddress! + r.lowerBound, r.count, k,
+                                  accumulate: true)
                     }
                 }
             }
@@ -112,14 +114,16 @@ extension Tape {
         let flags = xs.map { needs[$0.id] }
         let nw = needs[weights.id]
         let wShape = wv.shape
+        // The inputs are only needed for the weight (α) gradient: don't keep them otherwise.
+        let kept = nw ? inputs : []
         return record(out, inputs: xs + [weights]) {
             { g, s in
                 for (i, x) in xs.enumerated() where flags[i] {
                     let k = ks[i]
-                    s.add(x, g.map { $0 * k })
+                    s.update(x, from: g) { d, src, _, n, acc in scaleInto(d, src, n, k, accumulate: acc) }
                 }
                 if nw {
-                    let ds = inputs.map { dot(g, $0) }
+                    let ds = kept.map { dot(g, $0) }
                     s.accumulate(weights, shape: wShape) { buf in
                         for (i, j) in indices.enumerated() { buf[j] += ds[i] }
                     }

@@ -18,8 +18,9 @@ extension Tape {
         let (nx, nw) = (needs[x.id], needs[weight.id])
         return record(out, inputs: [x, weight]) {
             { dy, s in
-                var dx = nx ? Tensor(shape: vx.shape) : nil
-                var dw = nw ? Tensor(shape: vw.shape) : nil
+                // The kernels overwrite both, so no zero fill.
+                var dx = nx ? Tensor.build(vx.shape) { _ in } : nil
+                var dw = nw ? Tensor.build(vw.shape) { _ in } : nil
                 vx.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in dy.withUnsafeBufferPointer { pdy in
                     withOptionalPointer(&dx) { dxp in withOptionalPointer(&dw) { dwp in
                         conv2dBackward(g, x: px.baseAddress!, weight: pw.baseAddress!, dy: pdy.baseAddress!,

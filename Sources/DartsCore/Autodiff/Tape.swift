@@ -23,6 +23,9 @@ public final class Tape {
     var needs: [Bool] = []
     var backwards: [BackwardFn?] = []
     var leaves: [(id: Int, param: Parameter)] = []
+    /// relu(x) already on the tape, by x's id: the DARTS ops of one edge all start with relu of
+    /// the same input, and recording it once saves the copies (memory) and their passes.
+    var reluOf: [Int: Var] = [:]
 
     public init() { recording = true }
     /// `Tape(recording: false)` evaluates without keeping any backward closures.
@@ -73,7 +76,10 @@ public final class Tape {
                 }
                 store.grads[i] = nil
             }
+            // Node i is done: its closure (and the forward tensors only it held) and its value go
+            // now, so memory falls during the reverse pass while gradients are being created.
             backwards[i] = nil
+            values[i] = Tape.released
             i -= 1
         }
         reset()
@@ -81,11 +87,15 @@ public final class Tape {
 
     /// Drops every node (values, closures, leaves); previously returned Vars become invalid.
     public func reset() {
+        reluOf.removeAll()
         values.removeAll()
         needs.removeAll()
         backwards.removeAll()
         leaves.removeAll()
     }
+
+    /// Placeholder left in `values` for nodes the reverse pass has finished with.
+    static let released = Tensor(shape: [0])
 
     // MARK: - Recording helpers for ops
 
@@ -121,10 +131,29 @@ final class GradStore {
     /// grads[v] += g (takes `g` itself when v had no gradient yet).
     func add(_ v: Var, _ g: Tensor) {
         if grads[v.id] == nil { grads[v.id] = g; return }
-        accumulate(v, shape: g.shape) { dst in
-            g.withUnsafeBufferPointer { src in
-                precondition(src.count == dst.count, "gradient size mismatch at node \(v.id)")
-                for j in 0..<dst.count { dst[j] += src[j] }
+        update(v, from: g) { d, s, _, n, _ in addInto(d, s, n) }
+    }
+
+    /// grads[v] += f(g) element-wise without a temporary, in parallel chunks: `body(dst, src,
+    /// offset, n, accumulate)` gets chunk pointers (already advanced by `offset`) and writes
+    /// dst[i] = f(src[i]) when accumulate is false (new buffer), dst[i] += f(src[i]) otherwise.
+    func update(_ v: Var, from g: Tensor,
+                _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Bool) -> Void) {
+        g.withUnsafeBufferPointer { src in
+            let n = src.count
+            if grads[v.id] == nil {
+                grads[v.id] = Tensor.build(g.shape) { dst in
+                    DartsCore.parallelFor(n, minChunk: elementwiseChunk) { r in
+                        body(dst.baseAddress! + r.lowerBound, src.baseAddress! + r.lowerBound, r.lowerBound, r.count, false)
+                    }
+                }
+                return
+            }
+            grads[v.id]!.withUnsafeMutableBufferPointer { dst in
+                precondition(dst.count == n, "gradient size mismatch at node \(v.id)")
+                DartsCore.parallelFor(n, minChunk: elementwiseChunk) { r in
+                    body(dst.baseAddress! + r.lowerBound, src.baseAddress! + r.lowerBound, r.lowerBound, r.count, true)
+                }
             }
         }
     }

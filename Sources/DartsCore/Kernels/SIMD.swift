@@ -60,3 +60,56 @@
     while i + 8 <= n { store8(load8(p + i) * av + bv, q + i); i += 8 }
     while i < n { q[i] = p[i] * a + b; i += 1 }
 }
+
+/// d[i] += s[i].
+@inline(__always) func addInto(_ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 8 <= n { store8(load8(d + i) + load8(s + i), d + i); i += 8 }
+    while i < n { d[i] += s[i]; i += 1 }
+}
+
+/// d[i] (+)= k·s[i]; accumulate selects += over =.
+@inline(__always) func scaleInto(_ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ n: Int, _ k: Float,
+                                 accumulate: Bool) {
+    let kv = SIMD8<Float>(repeating: k)
+    var i = 0
+    if accumulate {
+        while i + 8 <= n { store8(load8(d + i) + kv * load8(s + i), d + i); i += 8 }
+        while i < n { d[i] += k * s[i]; i += 1 }
+    } else {
+        while i + 8 <= n { store8(kv * load8(s + i), d + i); i += 8 }
+        while i < n { d[i] = k * s[i]; i += 1 }
+    }
+}
+
+/// y[i] = x[i] > 0 ? x[i] : 0 (the tape's relu since its first version; NaN maps to 0).
+@inline(__always) func reluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    let z = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        let v = load8(x + i)
+        store8(v.replacing(with: z, where: .!(v .> z)), y + i)
+        i += 8
+    }
+    while i < n { y[i] = x[i] > 0 ? x[i] : 0; i += 1 }
+}
+
+/// d[i] (+)= y[i] > 0 ? g[i] : 0, with y the relu output.
+@inline(__always) func reluBackward(_ d: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
+                                    _ n: Int, accumulate: Bool) {
+    let z = SIMD8<Float>(repeating: 0)
+    var i = 0
+    if accumulate {
+        while i + 8 <= n {
+            store8(load8(d + i) + load8(g + i).replacing(with: z, where: .!(load8(y + i) .> z)), d + i)
+            i += 8
+        }
+        while i < n { d[i] += y[i] > 0 ? g[i] : 0; i += 1 }
+    } else {
+        while i + 8 <= n {
+            store8(load8(g + i).replacing(with: z, where: .!(load8(y + i) .> z)), d + i)
+            i += 8
+        }
+        while i < n { d[i] = y[i] > 0 ? g[i] : 0; i += 1 }
+    }
+}
