@@ -8,7 +8,7 @@ import Darwin
 extension Tape {
     /// max(x, 0). Recorded once per input node: a second relu of the same x returns the first.
     public func relu(_ x: Var) -> Var {
-        if let r = reluOf[x.id] { return r }
+        if let r = reluOf[x.id], !released[r.id] { return r }
         let vx = value(x)
         let y = vx.withUnsafeBufferPointer { src in
             Tensor.build(vx.shape) { dst in

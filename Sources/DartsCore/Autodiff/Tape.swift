@@ -26,6 +26,10 @@ public final class Tape {
     /// relu(x) already on the tape, by x's id: the DARTS ops of one edge all start with relu of
     /// the same input, and recording it once saves the copies (memory) and their passes.
     var reluOf: [Int: Var] = [:]
+    /// Nodes whose value `releaseForwardOnlyValues` freed, and their shapes.
+    var released: [Bool] = []
+    var shapes: [[Int]] = []
+    var releaseScanStart = 0
 
     public init() { recording = true }
     /// `Tape(recording: false)` evaluates without keeping any backward closures.
@@ -47,10 +51,30 @@ public final class Tape {
 
     public func value(_ v: Var) -> Tensor {
         precondition(v.id < values.count, "Var \(v.id) is not on this tape (was backward() already run?)")
+        precondition(!released[v.id], "Var \(v.id) was released by releaseForwardOnlyValues(keeping:)")
         return values[v.id]
     }
 
-    public func shape(_ v: Var) -> [Int] { value(v).shape }
+    public func shape(_ v: Var) -> [Int] { v.id < shapes.count && released[v.id] ? shapes[v.id] : value(v).shape }
+
+    /// Frees the value of every node not in `keep` that no backward closure holds (its tensor is
+    /// referenced by the tape alone): such a value only served later forward ops, so after a
+    /// block (a cell) whose outputs are `keep` it is dead. Parameters' values are shared with
+    /// their Parameter and so stay. Reading a released value traps; its shape stays readable.
+    /// Gradients are unchanged: backward closures keep everything they use.
+    public func releaseForwardOnlyValues(keeping keep: [Var]) {
+        let kept = Set(keep.map(\.id))
+        for i in releaseScanStart..<values.count where !released[i] && !kept.contains(i) {
+            if values[i].count > 1 && isKnownUniquelyReferenced(&values[i].storage) {
+                shapes[i] = values[i].shape
+                values[i] = Tape.released
+                released[i] = true
+            }
+        }
+        // Survivors before the first kept node are held by closures or parameters until
+        // backward(), so later calls can start at the first kept node.
+        releaseScanStart = min(values.count, kept.min() ?? values.count)
+    }
 
     /// Whether gradients flow into `v` (it reaches a leaf that requires grad).
     public func requiresGrad(_ v: Var) -> Bool { needs[v.id] }
@@ -88,6 +112,9 @@ public final class Tape {
     /// Drops every node (values, closures, leaves); previously returned Vars become invalid.
     public func reset() {
         reluOf.removeAll()
+        released.removeAll()
+        shapes.removeAll()
+        releaseScanStart = 0
         values.removeAll()
         needs.removeAll()
         backwards.removeAll()
@@ -101,6 +128,8 @@ public final class Tape {
 
     func append(_ t: Tensor, needs need: Bool, backward: BackwardFn?) -> Var {
         values.append(t)
+        released.append(false)
+        shapes.append([])
         needs.append(need)
         backwards.append(need ? backward : nil)
         return Var(id: values.count - 1)
