@@ -37,7 +37,15 @@ struct BenchStep: ParsableCommand {
             print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "median %.3f s  min %.3f s", StepBenchmarkResult.median(secs), secs.min() ?? .nan))
         }
+        print(String(format: "cpu_s (user+sys, all threads) median %.3f", StepBenchmarkResult.median(r.iterationCPUSeconds))
+              + "; load average at end " + loadAverage())
         print(String(format: "median_s=%.3f peak_rss_mb=%.0f", StepBenchmarkResult.median(r.iterationSeconds),
                      r.peakRSSMegabytes))
     }
+}
+
+/// The 1-minute load average (/proc/loadavg): on a shared machine, context for the wall times.
+private func loadAverage() -> String {
+    guard let t = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return String(t.split(separator: " ").first ?? "?")
 }
