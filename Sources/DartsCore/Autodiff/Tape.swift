@@ -26,6 +26,11 @@ public final class Tape {
     /// relu(x) already on the tape, by x's id: the DARTS ops of one edge all start with relu of
     /// the same input, and recording it once saves the copies (memory) and their passes.
     var reluOf: [Int: Var] = [:]
+    /// How to recompute a depthwise conv's output from what its own closure keeps anyway, by
+    /// node id; a following 1×1 conv keeps this instead of the output (Tape+Conv.swift).
+    var recompute: [Int: () -> Tensor] = [:]
+    /// Id the next appended node will get.
+    var outputIndexOfNextNode: Int { values.count }
     /// Nodes whose value `releaseForwardOnlyValues` freed, and their shapes.
     var released: [Bool] = []
     var shapes: [[Int]] = []
@@ -103,6 +108,7 @@ public final class Tape {
             // Node i is done: its closure (and the forward tensors only it held) and its value go
             // now, so memory falls during the reverse pass while gradients are being created.
             backwards[i] = nil
+            recompute[i] = nil  // its consumers (later nodes) are done
             values[i] = Tape.released
             i -= 1
         }
@@ -112,6 +118,7 @@ public final class Tape {
     /// Drops every node (values, closures, leaves); previously returned Vars become invalid.
     public func reset() {
         reluOf.removeAll()
+        recompute.removeAll()
         released.removeAll()
         shapes.removeAll()
         releaseScanStart = 0
