@@ -43,7 +43,7 @@ public enum DartsCore {
     private static func configureAllocator() {
         #if os(Linux)
         _ = glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD (malloc.h)
-        _ = glibcMallopt(-1, Int32.max)  // M_TRIM_THRESHOLD
+        _ = glibcMallopt(-1, -1)  // M_TRIM_THRESHOLD: -1 disables trimming (a 2 GB threshold did not)
         #endif
     }
 
