@@ -194,17 +194,25 @@ func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsaf
                 if dw != nil {
                     // dw[t] += Σ dy · x shifted by tap t: 8-lane partial sums per image, then Double.
                     l.load(x + pl * g.h * g.w, into: sc.plane)
-                    for t in 0..<taps {
-                        let src = UnsafePointer(sc.plane) + sc.offs[t]
-                        var acc = SIMD8<Float>(repeating: 0)
-                        var tail: Float = 0
-                        for oy in 0..<oh {
-                            let xrow = src + oy * l.pw, drow = dyp + oy * ow
-                            var ox = 0
-                            while ox < vecW { acc += load8(drow + ox) * load8(xrow + ox); ox += 8 }
-                            while ox < ow { tail += drow[ox] * xrow[ox]; ox += 1 }
+                    if kw == 3 || kw == 5 {
+                        // One kernel row at a time: each dy chunk is loaded once for kw taps.
+                        for ky in 0..<kh {
+                            tapRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
+                                       dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
                         }
-                        totals[t] += Double(acc.sum() + tail)
+                    } else {
+                        for t in 0..<taps {
+                            let src = UnsafePointer(sc.plane) + sc.offs[t]
+                            var acc = SIMD8<Float>(repeating: 0)
+                            var tail: Float = 0
+                            for oy in 0..<oh {
+                                let xrow = src + oy * l.pw, drow = dyp + oy * ow
+                                var ox = 0
+                                while ox < vecW { acc += load8(drow + ox) * load8(xrow + ox); ox += 8 }
+                                while ox < ow { tail += drow[ox] * xrow[ox]; ox += 1 }
+                            }
+                            totals[t] += Double(acc.sum() + tail)
+                        }
                     }
                 }
                 if let dx {
@@ -215,5 +223,54 @@ func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsaf
             }
             if let dw { for t in 0..<taps { dw[ch * taps + t] = Float(totals[t]) } }
         }
+    }
+}
+
+/// totals[kx] += Σ_{oy,ox} dy[oy][ox] · src[offs[kx] + oy·pitch + ox] for kw = 3 or 5 taps of one
+/// kernel row, with the same per-tap summation order as the one-tap-at-a-time loop (8 lanes over
+/// rows, a scalar tail, lanes summed then added in Double), so results are the same bits.
+@inline(__always)
+func tapRowDots(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, kw: Int,
+                dy: UnsafePointer<Float>, oh: Int, ow: Int, totals: UnsafeMutablePointer<Double>) {
+    let vecW = ow & ~7
+    let z = SIMD8<Float>(repeating: 0)
+    var a0 = z, a1 = z, a2 = z, a3 = z, a4 = z
+    var t0: Float = 0, t1: Float = 0, t2: Float = 0, t3: Float = 0, t4: Float = 0
+    let o0 = offs[0], o1 = offs[1], o2 = offs[2]
+    let o3 = kw == 5 ? offs[3] : 0, o4 = kw == 5 ? offs[4] : 0
+    for oy in 0..<oh {
+        let row = src + oy * pitch, drow = dy + oy * ow
+        var ox = 0
+        if kw == 5 {
+            while ox < vecW {
+                let dv = load8(drow + ox), r = row + ox
+                a0 += dv * load8(r + o0); a1 += dv * load8(r + o1); a2 += dv * load8(r + o2)
+                a3 += dv * load8(r + o3); a4 += dv * load8(r + o4)
+                ox += 8
+            }
+            while ox < ow {
+                let d = drow[ox], r = row + ox
+                t0 += d * r[o0]; t1 += d * r[o1]; t2 += d * r[o2]; t3 += d * r[o3]; t4 += d * r[o4]
+                ox += 1
+            }
+        } else {
+            while ox < vecW {
+                let dv = load8(drow + ox), r = row + ox
+                a0 += dv * load8(r + o0); a1 += dv * load8(r + o1); a2 += dv * load8(r + o2)
+                ox += 8
+            }
+            while ox < ow {
+                let d = drow[ox], r = row + ox
+                t0 += d * r[o0]; t1 += d * r[o1]; t2 += d * r[o2]
+                ox += 1
+            }
+        }
+    }
+    totals[0] += Double(a0.sum() + t0)
+    totals[1] += Double(a1.sum() + t1)
+    totals[2] += Double(a2.sum() + t2)
+    if kw == 5 {
+        totals[3] += Double(a3.sum() + t3)
+        totals[4] += Double(a4.sum() + t4)
     }
 }
