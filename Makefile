@@ -28,8 +28,12 @@ test: deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
 
+# Kernels, then one search iteration at both sizes of issue 6 (last line of each: median_s, peak_rss_mb).
 bench: build
 	$(BIN) bench kernels
+	$(BIN) bench step --init-channels 8 --layers 5 --batch-size 32 --iterations 5
+	$(BIN) bench step --init-channels 16 --layers 8 --batch-size 64 --iterations 3
+	$(BIN) bench step --init-channels 16 --layers 8 --batch-size 64 --iterations 3 --weight-only
 
 clean:
 	rm -rf .build

@@ -2,6 +2,15 @@
 // dartsprime: DARTS-PRIME neural architecture search on the CPU, reproducible from its checkpoints.
 import PackageDescription
 
+/// DartsCore's SIMD8 kernels compile to AVX2 (one ymm op instead of two SSE ops) on x86-64; no
+/// FMA contraction happens (Swift keeps IEEE order), so results equal the portable build's.
+/// DARTSPRIME_PORTABLE=1 builds for baseline x86-64.
+let coreSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    if Context.environment["DARTSPRIME_PORTABLE"] == nil { return [.unsafeFlags(["-target-cpu", "haswell"])] }
+    #endif
+    return []
+}()
 
 let package = Package(
     name: "dartsprime",
@@ -23,7 +32,7 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // Tensor, kernels, reverse-mode autodiff, counter-based RNG. Knows BLAS, nothing else.
-        .target(name: "DartsCore", dependencies: ["CBLAS"]),
+        .target(name: "DartsCore", dependencies: ["CBLAS"], swiftSettings: coreSettings),
         // Optimizers, learning-rate schedules, gradient clipping, initializers.
         .target(name: "DartsNN", dependencies: ["DartsCore"]),
         // HDF5 wrapper and the run directory: knows named arrays, not networks.

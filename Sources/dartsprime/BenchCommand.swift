@@ -8,7 +8,7 @@ import Glibc
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Micro-benchmarks (build with -c release).",
-        subcommands: [BenchKernels.self])
+        subcommands: [BenchKernels.self, BenchStep.self])
 }
 
 struct BenchKernels: ParsableCommand {
@@ -29,6 +29,12 @@ struct BenchKernels: ParsableCommand {
         let a = buffer(n * n), b = buffer(n * n), c = buffer(n * n)
         report("sgemm 1024^3", flops: 2 * Double(n * n * n)) {
             gemm(m: n, n: n, k: n, a: a, b: b, c: c)
+        }
+        // Memory bandwidth: read + write of a 256 MB buffer (copy), bytes moved per second.
+        let big = 64 << 20
+        let src = buffer(big), dst = buffer(big)
+        report("copy 256 MB (GB/s moved, in the GFLOP/s column)", flops: 2 * 4 * Double(big)) {
+            dst.update(from: src, count: big)
         }
         for hw in [32, 16] {
             let ch = 16

@@ -17,6 +17,14 @@ let oracleCases: [ConvCase] = convCases + [
     ConvCase(n: 2, cin: 8, h: 6, w: 6, cout: 8, k: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
     ConvCase(n: 1, cin: 3, h: 11, w: 10, cout: 7, k: 3, stride: 2, padding: 0, dilation: 1, groups: 1),
     ConvCase(n: 2, cin: 4, h: 6, w: 6, cout: 4, k: 3, stride: 1, padding: 1, dilation: 1, groups: 2),
+    // Depthwise SIMD paths: widths with and without a partial 8-lane tail, every stride/dilation mix.
+    ConvCase(n: 2, cin: 3, h: 19, w: 21, cout: 3, k: 3, stride: 2, padding: 1, dilation: 1, groups: 3),
+    ConvCase(n: 2, cin: 4, h: 17, w: 10, cout: 4, k: 5, stride: 1, padding: 4, dilation: 2, groups: 4),
+    ConvCase(n: 1, cin: 2, h: 16, w: 16, cout: 2, k: 3, stride: 1, padding: 1, dilation: 1, groups: 2),
+    ConvCase(n: 3, cin: 2, h: 16, w: 16, cout: 2, k: 5, stride: 2, padding: 2, dilation: 1, groups: 2),
+    ConvCase(n: 2, cin: 3, h: 13, w: 24, cout: 3, k: 3, stride: 2, padding: 2, dilation: 2, groups: 3),
+    ConvCase(n: 1, cin: 2, h: 9, w: 9, cout: 2, k: 3, stride: 1, padding: 0, dilation: 1, groups: 2),
+    ConvCase(n: 2, cin: 3, h: 7, w: 19, cout: 3, k: 2, stride: 1, padding: 1, dilation: 1, groups: 3),  // generic taps
 ]
 
 @Test("fast conv2d equals the naive oracle", arguments: oracleCases)

@@ -6,9 +6,27 @@ import Darwin
 #endif
 
 extension Tape {
+    /// max(x, 0). Recorded once per input node: a second relu of the same x returns the first.
     public func relu(_ x: Var) -> Var {
-        let y = value(x).map { $0 > 0 ? $0 : 0 }
-        return record(y, inputs: [x]) { { g, s in s.add(x, zipMap(g, y) { $1 > 0 ? $0 : 0 }) } }
+        if let r = reluOf[x.id], !released[r.id] { return r }
+        let vx = value(x)
+        let y = vx.withUnsafeBufferPointer { src in
+            Tensor.build(vx.shape) { dst in
+                DartsCore.parallelFor(src.count, minChunk: elementwiseChunk) { r in
+                    reluForward(src.baseAddress! + r.lowerBound, dst.baseAddress! + r.lowerBound, r.count)
+                }
+            }
+        }
+        let out = record(y, inputs: [x]) {
+            { g, s in
+                y.withUnsafeBufferPointer { py in
+                    let yb = py.baseAddress!
+                    s.update(x, from: g) { d, src, off, n, acc in reluBackward(d, src, yb + off, n, accumulate: acc) }
+                }
+            }
+        }
+        if recording { reluOf[x.id] = out }
+        return out
     }
 
     public func sigmoid(_ x: Var) -> Var {

@@ -47,11 +47,16 @@ extension Tape {
     public func addN(_ xs: [Var]) -> Var {
         precondition(!xs.isEmpty, "addN of an empty list")
         for x in xs.dropFirst() { checkSameShape(xs[0], x, "addN") }
-        var out = value(xs[0])
-        out.withUnsafeMutableBufferPointer { dst in
-            for x in xs.dropFirst() {
-                value(x).withUnsafeBufferPointer { src in
-                    for i in 0..<dst.count { dst[i] += src[i] }
+        let first = value(xs[0])
+        let rest = xs.dropFirst().map { value($0) }
+        let out = first.withUnsafeBufferPointer { f in
+            Tensor.build(first.shape) { dst in
+                DartsCore.parallelFor(dst.count, minChunk: elementwiseChunk) { r in
+                    let d = dst.baseAddress! + r.lowerBound
+                    d.update(from: f.baseAddress! + r.lowerBound, count: r.count)
+                    for t in rest {  // in list order, as before
+                        t.withUnsafeBufferPointer { addInto(d, $0.baseAddress! + r.lowerBound, r.count) }
+                    }
                 }
             }
         }
@@ -104,7 +109,9 @@ extension Tape {
             for (t, k) in zip(inputs, ks) {
                 t.withUnsafeBufferPointer { src in
                     DartsCore.parallelFor(dst.count, minChunk: elementwiseChunk) { r in
-                        for i in r { dst[i] += k * src[i] }
+                        // dst += k·x, inputs in list order (the same sums as the scalar loop).
+                        scaleInto(dst.baseAddress! + r.lowerBound, src.baseAddress! + r.lowerBound, r.count, k,
+                                  accumulate: true)
                     }
                 }
             }
@@ -112,14 +119,16 @@ extension Tape {
         let flags = xs.map { needs[$0.id] }
         let nw = needs[weights.id]
         let wShape = wv.shape
+        // The inputs are only needed for the weight (α) gradient: don't keep them otherwise.
+        let kept = nw ? inputs : []
         return record(out, inputs: xs + [weights]) {
             { g, s in
                 for (i, x) in xs.enumerated() where flags[i] {
                     let k = ks[i]
-                    s.add(x, g.map { $0 * k })
+                    s.update(x, from: g) { d, src, _, n, acc in scaleInto(d, src, n, k, accumulate: acc) }
                 }
                 if nw {
-                    let ds = inputs.map { dot(g, $0) }
+                    let ds = kept.map { dot(g, $0) }
                     s.accumulate(weights, shape: wShape) { buf in
                         for (i, j) in indices.enumerated() { buf[j] += ds[i] }
                     }
@@ -147,22 +156,46 @@ func zipMap(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
     }
 }
 
-/// Σ a·b accumulated in Double (fixed order, so deterministic).
+/// Σ a·b: 8-lane Float partial sums per block of `dotBlock` elements, block sums added in
+/// Double in block order. The blocks are fixed (not the thread partition), so the result is
+/// bit-identical run to run and for any thread count; blocks run in parallel.
 func dot(_ a: Tensor, _ b: Tensor) -> Float {
     a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
-            var s = 0.0
-            var i = 0
             let n = pa.count
-            // Blocks of 256 in Float, blocks summed in Double: fast and accurate enough.
-            while i < n {
-                let e = min(n, i + 256)
-                var f: Float = 0
-                for j in i..<e { f += pa[j] * pb[j] }
-                s += Double(f)
-                i = e
+            if n == 0 { return 0 }
+            let blocks = (n + dotBlock - 1) / dotBlock
+            if blocks <= 1 { return Float(blockDot(pa.baseAddress!, pb.baseAddress!, n)) }
+            var partial = [Double](repeating: 0, count: blocks)
+            partial.withUnsafeMutableBufferPointer { part in
+                DartsCore.parallelFor(blocks) { r in
+                    for i in r {
+                        let lo = i * dotBlock
+                        part[i] = blockDot(pa.baseAddress! + lo, pb.baseAddress! + lo, Swift.min(dotBlock, n - lo))
+                    }
+                }
             }
+            var s = 0.0
+            for v in partial { s += v }
             return Float(s)
         }
     }
+}
+
+let dotBlock = 1 << 14
+
+/// Σ a·b over one block: 8 Float lanes per 256 elements, each 256-chunk summed into Double.
+@inline(__always)
+func blockDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
+    var s = 0.0
+    var i = 0
+    while i < n {
+        let e = Swift.min(n, i + 256)
+        var v = SIMD8<Float>(repeating: 0)
+        while i + 8 <= e { v += load8(a + i) * load8(b + i); i += 8 }
+        var f: Float = 0
+        while i < e { f += a[i] * b[i]; i += 1 }
+        s += Double(v.sum() + f)
+    }
+    return s
 }

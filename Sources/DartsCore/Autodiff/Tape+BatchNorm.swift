@@ -16,7 +16,7 @@ extension Tape {
         if let vg { precondition(vg.count == c, "batchNorm: weight \(vg.shape) for \(c) channels") }
         if let vb { precondition(vb.count == c, "batchNorm: bias \(vb.shape) for \(c) channels") }
         var mean = Tensor(shape: [c]), invStd = Tensor(shape: [c])
-        var out = Tensor(shape: vx.shape)
+        var out = Tensor.build(vx.shape) { _ in }  // overwritten by the kernels below
         if training {
             precondition(g.perChannel > 1, "batchNorm in training mode needs more than one value per channel")
             var unbiased = Tensor(shape: [c])
@@ -54,7 +54,7 @@ extension Tape {
         let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
         return record(out, inputs: inputs) { [mean, invStd] in
             { dy, s in
-                var dx = nx ? Tensor(shape: vx.shape) : nil
+                var dx = nx ? Tensor.build(vx.shape) { _ in } : nil  // overwritten by the kernel
                 var dGamma = ng ? Tensor(shape: [c]) : nil
                 var dBeta = nb ? Tensor(shape: [c]) : nil
                 vx.withUnsafeBufferPointer { px in dy.withUnsafeBufferPointer { pdy in

@@ -16,14 +16,33 @@ extension Tape {
             } }
         }
         let (nx, nw) = (needs[x.id], needs[weight.id])
+        // Memory (issue 6): x is only needed for the weight gradient. When x is the output of a
+        // depthwise conv (sep/dil conv: depthwise → 1×1), keep that conv's recipe instead of x
+        // and recompute x in the reverse pass (bit-identical, about 7 % of a step's arithmetic),
+        // so the depthwise output dies with the cell. Otherwise keep x only if nw.
+        let recipe: (() -> Tensor)? = nw && !g.isDepthwise ? recompute[x.id] : nil
+        let keptX: Tensor? = nw && recipe == nil ? vx : nil
+        let xShape = vx.shape
+        if recording && nw && g.isDepthwise {
+            let geometry = g
+            recompute[outputIndexOfNextNode] = {
+                Tensor.build([geometry.n, geometry.cout, geometry.oh, geometry.ow]) { dst in
+                    vx.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in
+                        conv2dForward(geometry, x: px.baseAddress!, weight: pw.baseAddress!, out: dst.baseAddress!)
+                    } }
+                }
+            }
+        }
         return record(out, inputs: [x, weight]) {
             { dy, s in
-                var dx = nx ? Tensor(shape: vx.shape) : nil
-                var dw = nw ? Tensor(shape: vw.shape) : nil
-                vx.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in dy.withUnsafeBufferPointer { pdy in
+                // The kernels overwrite both, so no zero fill.
+                var dx = nx ? Tensor.build(xShape) { _ in } : nil
+                var dw = nw ? Tensor.build(vw.shape) { _ in } : nil
+                let xv = keptX ?? recipe?() ?? Tensor(shape: [0])  // x unused when dw is nil
+                xv.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in dy.withUnsafeBufferPointer { pdy in
                     withOptionalPointer(&dx) { dxp in withOptionalPointer(&dw) { dwp in
-                        conv2dBackward(g, x: px.baseAddress!, weight: pw.baseAddress!, dy: pdy.baseAddress!,
-                                       dx: dxp, dw: dwp)
+                        conv2dBackward(g, x: px.baseAddress ?? pdy.baseAddress!, weight: pw.baseAddress!,
+                                       dy: pdy.baseAddress!, dx: dxp, dw: dwp)
                     } }
                 } } }
                 if let dx { s.add(x, dx) }

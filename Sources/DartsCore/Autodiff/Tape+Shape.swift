@@ -17,16 +17,17 @@ extension Tape {
         let total = blocks.reduce(0, +)
         var outShape = s0
         outShape[1] = vals.reduce(0) { $0 + $1.shape[1] }
+        let offsets = blocks.indices.map { blocks[..<$0].reduce(0, +) }
         let out = Tensor.build(outShape) { dst in
-            var off = 0
-            for (v, b) in zip(vals, blocks) {
-                v.withUnsafeBufferPointer { src in
-                    for i in 0..<n {
-                        let d = dst.baseAddress! + i * total + off
-                        d.update(from: src.baseAddress! + i * b, count: b)
+            DartsCore.parallelFor(n) { images in  // disjoint rows per image
+                for (j, v) in vals.enumerated() {
+                    let b = blocks[j]
+                    v.withUnsafeBufferPointer { src in
+                        for i in images {
+                            (dst.baseAddress! + i * total + offsets[j]).update(from: src.baseAddress! + i * b, count: b)
+                        }
                     }
                 }
-                off += b
             }
         }
         let flags = xs.map { needs[$0.id] }

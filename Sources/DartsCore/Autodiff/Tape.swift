@@ -23,6 +23,18 @@ public final class Tape {
     var needs: [Bool] = []
     var backwards: [BackwardFn?] = []
     var leaves: [(id: Int, param: Parameter)] = []
+    /// relu(x) already on the tape, by x's id: the DARTS ops of one edge all start with relu of
+    /// the same input, and recording it once saves the copies (memory) and their passes.
+    var reluOf: [Int: Var] = [:]
+    /// How to recompute a depthwise conv's output from what its own closure keeps anyway, by
+    /// node id; a following 1×1 conv keeps this instead of the output (Tape+Conv.swift).
+    var recompute: [Int: () -> Tensor] = [:]
+    /// Id the next appended node will get.
+    var outputIndexOfNextNode: Int { values.count }
+    /// Nodes whose value `releaseForwardOnlyValues` freed, and their shapes.
+    var released: [Bool] = []
+    var shapes: [[Int]] = []
+    var releaseScanStart = 0
 
     public init() { recording = true }
     /// `Tape(recording: false)` evaluates without keeping any backward closures.
@@ -44,10 +56,30 @@ public final class Tape {
 
     public func value(_ v: Var) -> Tensor {
         precondition(v.id < values.count, "Var \(v.id) is not on this tape (was backward() already run?)")
+        precondition(!released[v.id], "Var \(v.id) was released by releaseForwardOnlyValues(keeping:)")
         return values[v.id]
     }
 
-    public func shape(_ v: Var) -> [Int] { value(v).shape }
+    public func shape(_ v: Var) -> [Int] { v.id < shapes.count && released[v.id] ? shapes[v.id] : value(v).shape }
+
+    /// Frees the value of every node not in `keep` that no backward closure holds (its tensor is
+    /// referenced by the tape alone): such a value only served later forward ops, so after a
+    /// block (a cell) whose outputs are `keep` it is dead. Parameters' values are shared with
+    /// their Parameter and so stay. Reading a released value traps; its shape stays readable.
+    /// Gradients are unchanged: backward closures keep everything they use.
+    public func releaseForwardOnlyValues(keeping keep: [Var]) {
+        let kept = Set(keep.map(\.id))
+        for i in releaseScanStart..<values.count where !released[i] && !kept.contains(i) {
+            if values[i].count > 1 && isKnownUniquelyReferenced(&values[i].storage) {
+                shapes[i] = values[i].shape
+                values[i] = Tape.released
+                released[i] = true
+            }
+        }
+        // Survivors before the first kept node are held by closures or parameters until
+        // backward(), so later calls can start at the first kept node.
+        releaseScanStart = min(values.count, kept.min() ?? values.count)
+    }
 
     /// Whether gradients flow into `v` (it reaches a leaf that requires grad).
     public func requiresGrad(_ v: Var) -> Bool { needs[v.id] }
@@ -73,7 +105,11 @@ public final class Tape {
                 }
                 store.grads[i] = nil
             }
+            // Node i is done: its closure (and the forward tensors only it held) and its value go
+            // now, so memory falls during the reverse pass while gradients are being created.
             backwards[i] = nil
+            recompute[i] = nil  // its consumers (later nodes) are done
+            values[i] = Tape.released
             i -= 1
         }
         reset()
@@ -81,16 +117,26 @@ public final class Tape {
 
     /// Drops every node (values, closures, leaves); previously returned Vars become invalid.
     public func reset() {
+        reluOf.removeAll()
+        recompute.removeAll()
+        released.removeAll()
+        shapes.removeAll()
+        releaseScanStart = 0
         values.removeAll()
         needs.removeAll()
         backwards.removeAll()
         leaves.removeAll()
     }
 
+    /// Placeholder left in `values` for nodes the reverse pass has finished with.
+    static let released = Tensor(shape: [0])
+
     // MARK: - Recording helpers for ops
 
     func append(_ t: Tensor, needs need: Bool, backward: BackwardFn?) -> Var {
         values.append(t)
+        released.append(false)
+        shapes.append([])
         needs.append(need)
         backwards.append(need ? backward : nil)
         return Var(id: values.count - 1)
@@ -121,10 +167,29 @@ final class GradStore {
     /// grads[v] += g (takes `g` itself when v had no gradient yet).
     func add(_ v: Var, _ g: Tensor) {
         if grads[v.id] == nil { grads[v.id] = g; return }
-        accumulate(v, shape: g.shape) { dst in
-            g.withUnsafeBufferPointer { src in
-                precondition(src.count == dst.count, "gradient size mismatch at node \(v.id)")
-                for j in 0..<dst.count { dst[j] += src[j] }
+        update(v, from: g) { d, s, _, n, _ in addInto(d, s, n) }
+    }
+
+    /// grads[v] += f(g) element-wise without a temporary, in parallel chunks: `body(dst, src,
+    /// offset, n, accumulate)` gets chunk pointers (already advanced by `offset`) and writes
+    /// dst[i] = f(src[i]) when accumulate is false (new buffer), dst[i] += f(src[i]) otherwise.
+    func update(_ v: Var, from g: Tensor,
+                _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, Bool) -> Void) {
+        g.withUnsafeBufferPointer { src in
+            let n = src.count
+            if grads[v.id] == nil {
+                grads[v.id] = Tensor.build(g.shape) { dst in
+                    DartsCore.parallelFor(n, minChunk: elementwiseChunk) { r in
+                        body(dst.baseAddress! + r.lowerBound, src.baseAddress! + r.lowerBound, r.lowerBound, r.count, false)
+                    }
+                }
+                return
+            }
+            grads[v.id]!.withUnsafeMutableBufferPointer { dst in
+                precondition(dst.count == n, "gradient size mismatch at node \(v.id)")
+                DartsCore.parallelFor(n, minChunk: elementwiseChunk) { r in
+                    body(dst.baseAddress! + r.lowerBound, src.baseAddress! + r.lowerBound, r.lowerBound, r.count, true)
+                }
             }
         }
     }

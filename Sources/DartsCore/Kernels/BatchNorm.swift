@@ -19,10 +19,13 @@ public func batchNormForwardTraining(_ g: BatchNormGeometry, x: UnsafePointer<Fl
     DartsCore.parallelFor(c) { channels in
         for ch in channels {
             var sum = 0.0
-            for i in 0..<n { let p = x + (i * c + ch) * s; for j in 0..<s { sum += Double(p[j]) } }
+            for i in 0..<n { sum += simdSum(x + (i * c + ch) * s, s) }
             let mu = sum / m
+            // Centred on the Float mean: Σ(x − μf)² = Σ(x − μ)² + m(μ − μf)², the last term removed.
+            let muF = Float(mu), shift = mu - Double(muF)
             var sq = 0.0
-            for i in 0..<n { let p = x + (i * c + ch) * s; for j in 0..<s { let d = Double(p[j]) - mu; sq += d * d } }
+            for i in 0..<n { sq += simdCenteredSquares(x + (i * c + ch) * s, s, muF) }
+            sq = Swift.max(0, sq - m * shift * shift)
             let varB = sq / m
             let inv = 1 / (varB + Double(eps)).squareRoot()
             mean[ch] = Float(mu)
@@ -30,10 +33,7 @@ public func batchNormForwardTraining(_ g: BatchNormGeometry, x: UnsafePointer<Fl
             unbiasedVar[ch] = Float(m > 1 ? sq / (m - 1) : Double.nan)
             let a = Float(inv) * (gamma?[ch] ?? 1)
             let b = (beta?[ch] ?? 0) - Float(mu) * a
-            for i in 0..<n {
-                let p = x + (i * c + ch) * s, q = y + (i * c + ch) * s
-                for j in 0..<s { q[j] = p[j] * a + b }
-            }
+            for i in 0..<n { simdAffine(x + (i * c + ch) * s, y + (i * c + ch) * s, s, a, b) }
         }
     }
 }
@@ -70,22 +70,26 @@ public func batchNormBackward(_ g: BatchNormGeometry, training: Bool, x: UnsafeP
             let mu = mean[ch], inv = invStd[ch]
             var sdy = 0.0, sdyx = 0.0
             for i in 0..<n {
-                let p = x + (i * c + ch) * s, d = dy + (i * c + ch) * s
-                for j in 0..<s {
-                    sdy += Double(d[j])
-                    sdyx += Double(d[j] * ((p[j] - mu) * inv))
-                }
+                let (a, b) = simdSumAndCenteredDot(dy + (i * c + ch) * s, x + (i * c + ch) * s, s, mu)
+                sdy += a; sdyx += b
             }
+            sdyx *= Double(inv)
             dGamma?[ch] = Float(sdyx)
             dBeta?[ch] = Float(sdy)
             guard let dx else { continue }
             let gm = gamma?[ch] ?? 1
             let k = gm * inv
             if training {
+                // dx = k·(dy − mean dy − x̂·mean(dy·x̂)) = k·(dy − mean dy) + (x − μ)·cx, x̂ = (x − μ)·inv.
                 let meanDy = Float(sdy / m), meanDyx = Float(sdyx / m)
+                let cx = -k * inv * meanDyx
+                let kv = SIMD8<Float>(repeating: k), cxv = SIMD8<Float>(repeating: cx)
+                let mdv = SIMD8<Float>(repeating: meanDy), muv = SIMD8<Float>(repeating: mu)
                 for i in 0..<n {
                     let p = x + (i * c + ch) * s, d = dy + (i * c + ch) * s, q = dx + (i * c + ch) * s
-                    for j in 0..<s { q[j] = k * (d[j] - meanDy - (p[j] - mu) * inv * meanDyx) }
+                    var j = 0
+                    while j + 8 <= s { store8(kv * (load8(d + j) - mdv) + (load8(p + j) - muv) * cxv, q + j); j += 8 }
+                    while j < s { q[j] = k * (d[j] - meanDy) + (p[j] - mu) * cx; j += 1 }
                 }
             } else {
                 for i in 0..<n {

@@ -31,8 +31,7 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
                            dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                            dw: UnsafeMutablePointer<Float>?) {
     if g.isDepthwise {
-        if let dx { depthwiseBackwardInput(g, dy: dy, weight: weight, dx: dx) }
-        if let dw { depthwiseBackwardWeight(g, x: x, dy: dy, dw: dw) }
+        if dx != nil || dw != nil { depthwiseBackward(g, x: x, weight: weight, dy: dy, dx: dx, dw: dw) }
         return
     }
     if dx == nil && dw == nil { return }

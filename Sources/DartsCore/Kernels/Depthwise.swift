@@ -1,96 +1,276 @@
-// Depthwise conv2d (one k×k filter per channel) by direct loops over kernel taps: for each tap
-// the valid output span of a row is computed once, so the inner loop has no bounds checks.
-// Forward and backward-input run in parallel over (image, channel) planes; backward-weight in
-// parallel over channels with images summed in order.
+// Depthwise conv2d (one k×k filter per channel) by direct SIMD loops, no im2col.
+//
+// Each input plane is first copied into a zero-padded, phase-split scratch plane (for stride s,
+// s² sub-planes holding xpad[a::s, b::s]); then every tap of every stride reads a contiguous
+// span of one sub-plane, so the inner loops have no bounds checks and run 8 lanes at a time
+// over the output width (register accumulators across all taps). The backward input pass is a
+// stride-1 correlation of the zero-dilated, padded dy plane with the flipped kernel (a gather,
+// not a scatter: overlapping unaligned read-modify-writes stall store forwarding). The naive twin (ConvNaive.swift) is the
+// oracle. Threads: a fixed partition over channels; every channel is computed identically
+// whatever the partition, and weight gradients sum images in order, so results are
+// bit-identical run to run and across thread counts.
+
+/// Layout of the padded, phase-split scratch plane of one H×W plane under a k×k window with
+/// stride s, padding p and dilation d (shared by depthwise conv and pooling).
+struct PhasePlaneLayout {
+    let s: Int, d: Int, p: Int, h: Int, w: Int, oh: Int, ow: Int, kh: Int, kw: Int
+    /// Rows and (8-padded) columns of one phase sub-plane.
+    let ph: Int, pw: Int
+
+    init(h: Int, w: Int, oh: Int, ow: Int, kh: Int, kw: Int, stride: Int, padding: Int, dilation: Int) {
+        s = stride; d = dilation; p = padding; self.h = h; self.w = w
+        self.oh = oh; self.ow = ow; self.kh = kh; self.kw = kw
+        let hp = h + 2 * padding, wp = w + 2 * padding
+        ph = (hp + s - 1) / s
+        pw = ((wp + s - 1) / s + 7) & ~7
+    }
+
+    init(_ g: ConvGeometry) {
+        self.init(h: g.h, w: g.w, oh: g.oh, ow: g.ow, kh: g.kh, kw: g.kw, stride: g.stride, padding: g.padding,
+                  dilation: g.dilation)
+    }
+
+    var phaseCount: Int { ph * pw }
+    var count: Int { s * s * phaseCount }
+
+    /// Offset in the scratch of padded cell (row r, column c).
+    @inline(__always) func offset(_ r: Int, _ c: Int) -> Int {
+        ((r % s) * s + c % s) * phaseCount + (r / s) * pw + c / s
+    }
+
+    /// Offset of tap (ky, kx) at output (0, 0): output (oy, ox) reads tapOffset + oy·pw + ox.
+    @inline(__always) func tapOffset(_ ky: Int, _ kx: Int) -> Int { offset(ky * d, kx * d) }
+
+    /// Scratch = padded (with `fill`) phase split of one H×W plane.
+    func load(_ src: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>, fill: Float = 0) {
+        buf.update(repeating: fill, count: count)
+        if s == 1 {
+            for r in 0..<h { (buf + (r + p) * pw + p).update(from: src + r * w, count: w) }
+            return
+        }
+        // Phase column j of phase b holds padded column j·s + b, i.e. source column j·s + b − p.
+        for r in 0..<h {
+            let row = src + r * w
+            let rp = r + p
+            let dstRow = buf + ((rp % s) * s) * phaseCount + (rp / s) * pw
+            for b in 0..<s {
+                let dst = dstRow + b * phaseCount
+                let j0 = b >= p ? 0 : (p - b + s - 1) / s
+                var j = j0, c = j0 * s + b - p
+                while c < w { dst[j] = row[c]; j += 1; c += s }
+            }
+        }
+    }
+}
+
+/// Tap offsets and weights of one channel, in (ky, kx) order.
+@inline(__always)
+func tapTable(_ l: PhasePlaneLayout, _ wp: UnsafePointer<Float>, _ offs: UnsafeMutablePointer<Int>,
+              _ ws: UnsafeMutablePointer<Float>) {
+    for ky in 0..<l.kh { for kx in 0..<l.kw {
+        offs[ky * l.kw + kx] = l.tapOffset(ky, kx)
+        ws[ky * l.kw + kx] = wp[ky * l.kw + kx]
+    } }
+}
+
+/// Scratch space of one worker: the phase plane plus the tap table.
+struct DepthwiseScratch {
+    let plane: UnsafeMutablePointer<Float>
+    let offs: UnsafeMutablePointer<Int>
+    let ws: UnsafeMutablePointer<Float>
+    init(_ l: PhasePlaneLayout) {
+        plane = .allocate(capacity: l.count)
+        offs = .allocate(capacity: l.kh * l.kw)
+        ws = .allocate(capacity: l.kh * l.kw)
+    }
+    func free() { plane.deallocate(); offs.deallocate(); ws.deallocate() }
+}
+
+/// out[oy·ow + ox] = Σ_t ws[t] · src[offs[t] + oy·pitch + ox]: the correlation core shared by
+/// the forward pass (over the phase plane) and the backward input pass (over the dilated dy plane).
+@inline(__always)
+func correlatePlane(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, ws: UnsafePointer<Float>,
+                    taps: Int, out: UnsafeMutablePointer<Float>, oh: Int, ow: Int) {
+    let vecW = ow & ~7
+    for oy in 0..<oh {
+        let row = src + oy * pitch
+        let orow = out + oy * ow
+        var ox = 0
+        while ox < vecW {
+            var acc = SIMD8<Float>(repeating: 0)
+            for t in 0..<taps { acc += ws[t] * load8(row + offs[t] + ox) }
+            store8(acc, orow + ox)
+            ox += 8
+        }
+        while ox < ow {
+            var acc: Float = 0
+            for t in 0..<taps { acc += ws[t] * row[offs[t] + ox] }
+            orow[ox] = acc
+            ox += 1
+        }
+    }
+}
 
 func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                       out: UnsafeMutablePointer<Float>) {
-    let (oh, ow, h, w, s, kh, kw) = (g.oh, g.ow, g.h, g.w, g.stride, g.kh, g.kw)
-    DartsCore.parallelFor(g.n * g.cin) { planes in
-        for p in planes {
-            let c = p % g.cin
-            let xp = x + p * h * w, op = out + p * oh * ow, wp = weight + c * kh * kw
-            op.update(repeating: 0, count: oh * ow)
-            for ky in 0..<kh {
-                let yOff = ky * g.dilation - g.padding
-                for oy in validOutputRange(outSize: oh, stride: s, offset: yOff, inSize: h) {
-                    let orow = op + oy * ow
-                    for kx in 0..<kw {
-                        let xOff = kx * g.dilation - g.padding
-                        let xrow = xp + (oy * s + yOff) * w + xOff
-                        let wv = wp[ky * kw + kx]
-                        let xs = validOutputRange(outSize: ow, stride: s, offset: xOff, inSize: w)
-                        if s == 1 {
-                            for ox in xs { orow[ox] += wv * xrow[ox] }
-                        } else {
-                            for ox in xs { orow[ox] += wv * xrow[ox &* s] }
-                        }
-                    }
-                }
+    let l = PhasePlaneLayout(g)
+    let (oh, ow, taps, c) = (l.oh, l.ow, l.kh * l.kw, g.cin)
+    DartsCore.parallelFor(c) { channels in
+        let sc = DepthwiseScratch(l)
+        defer { sc.free() }
+        for ch in channels {
+            tapTable(l, weight + ch * taps, sc.offs, sc.ws)
+            for n in 0..<g.n {
+                let pl = n * c + ch
+                l.load(x + pl * g.h * g.w, into: sc.plane)
+                correlatePlane(sc.plane, pitch: l.pw, offs: sc.offs, ws: sc.ws, taps: taps,
+                               out: out + pl * oh * ow, oh: oh, ow: ow)
             }
         }
     }
 }
 
-func depthwiseBackwardInput(_ g: ConvGeometry, dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                            dx: UnsafeMutablePointer<Float>) {
-    let (oh, ow, h, w, s, kh, kw) = (g.oh, g.ow, g.h, g.w, g.stride, g.kh, g.kw)
-    DartsCore.parallelFor(g.n * g.cin) { planes in
-        for p in planes {
-            let c = p % g.cin
-            let dxp = dx + p * h * w, dyp = dy + p * oh * ow, wp = weight + c * kh * kw
-            dxp.update(repeating: 0, count: h * w)
-            for ky in 0..<kh {
-                let yOff = ky * g.dilation - g.padding
-                for oy in validOutputRange(outSize: oh, stride: s, offset: yOff, inSize: h) {
-                    let dyrow = dyp + oy * ow
-                    for kx in 0..<kw {
-                        let xOff = kx * g.dilation - g.padding
-                        let dxrow = dxp + (oy * s + yOff) * w + xOff
-                        let wv = wp[ky * kw + kx]
-                        let xs = validOutputRange(outSize: ow, stride: s, offset: xOff, inSize: w)
-                        if s == 1 {
-                            for ox in xs { dxrow[ox] += wv * dyrow[ox] }
-                        } else {
-                            for ox in xs { dxrow[ox &* s] += wv * dyrow[ox] }
-                        }
-                    }
-                }
+/// The zero-dilated, padded dy plane of the backward input pass: U[q + oy·s][q + ox·s] = dy[oy][ox]
+/// with q = d·(k−1) − p, so that dx = U correlated (stride 1) with the flipped kernel.
+struct DilatedGradLayout {
+    let q: Int, rows: Int, pitch: Int, s: Int, oh: Int, ow: Int
+    init(h: Int, w: Int, oh: Int, ow: Int, k: Int, stride: Int, padding: Int, dilation: Int) {
+        q = dilation * (k - 1) - padding
+        rows = h + dilation * (k - 1)
+        pitch = (w + dilation * (k - 1) + 7) & ~7
+        s = stride; self.oh = oh; self.ow = ow
+    }
+
+    init(_ g: ConvGeometry) {
+        precondition(g.kh == g.kw, "depthwise kernels are square")
+        self.init(h: g.h, w: g.w, oh: g.oh, ow: g.ow, k: g.kh, stride: g.stride, padding: g.padding,
+                  dilation: g.dilation)
+    }
+    var count: Int { rows * pitch }
+
+    func load(_ dy: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>) {
+        buf.update(repeating: 0, count: count)
+        for oy in 0..<oh {
+            let r = q + oy * s
+            if r < 0 || r >= rows { continue }
+            let src = dy + oy * ow, dst = buf + r * pitch
+            if s == 1 && q >= 0 && q + ow <= pitch {
+                (dst + q).update(from: src, count: ow)
+                continue
+            }
+            for ox in 0..<ow {
+                let c = q + ox * s
+                if c >= 0 && c < pitch { dst[c] = src[ox] }
             }
         }
     }
 }
 
-func depthwiseBackwardWeight(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                             dw: UnsafeMutablePointer<Float>) {
-    let (oh, ow, h, w, s, kh, kw) = (g.oh, g.ow, g.h, g.w, g.stride, g.kh, g.kw)
-    DartsCore.parallelFor(g.cin) { channels in
-        for c in channels {
-            for ky in 0..<kh {
-                let yOff = ky * g.dilation - g.padding
-                let ys = validOutputRange(outSize: oh, stride: s, offset: yOff, inSize: h)
-                for kx in 0..<kw {
-                    let xOff = kx * g.dilation - g.padding
-                    let xs = validOutputRange(outSize: ow, stride: s, offset: xOff, inSize: w)
-                    var total: Double = 0
-                    for n in 0..<g.n {
-                        let p = n * g.cin + c
-                        let xp = x + p * h * w, dyp = dy + p * oh * ow
-                        var acc: Float = 0
-                        for oy in ys {
-                            let xrow = xp + (oy * s + yOff) * w + xOff
-                            let dyrow = dyp + oy * ow
-                            if s == 1 {
-                                for ox in xs { acc += dyrow[ox] * xrow[ox] }
-                            } else {
-                                for ox in xs { acc += dyrow[ox] * xrow[ox &* s] }
+/// Both gradients of a depthwise conv in one pass over each channel; dx, dw overwritten if non-nil.
+func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                       dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
+    let l = PhasePlaneLayout(g)
+    let u = DilatedGradLayout(g)
+    let (oh, ow, kh, kw, c, d) = (l.oh, l.ow, l.kh, l.kw, g.cin, g.dilation)
+    let taps = kh * kw
+    let vecW = ow & ~7
+    DartsCore.parallelFor(c) { channels in
+        let sc = DepthwiseScratch(l)
+        let ubuf = UnsafeMutablePointer<Float>.allocate(capacity: u.count)
+        let flipOffs = UnsafeMutablePointer<Int>.allocate(capacity: taps)
+        let flipWs = UnsafeMutablePointer<Float>.allocate(capacity: taps)
+        let totals = UnsafeMutablePointer<Double>.allocate(capacity: taps)
+        defer { sc.free(); ubuf.deallocate(); flipOffs.deallocate(); flipWs.deallocate(); totals.deallocate() }
+        for ch in channels {
+            tapTable(l, weight + ch * taps, sc.offs, sc.ws)
+            for ky in 0..<kh { for kx in 0..<kw {
+                flipOffs[ky * kw + kx] = ky * d * u.pitch + kx * d
+                flipWs[ky * kw + kx] = sc.ws[(kh - 1 - ky) * kw + (kw - 1 - kx)]
+            } }
+            totals.update(repeating: 0, count: taps)
+            for n in 0..<g.n {
+                let pl = n * c + ch
+                let dyp = dy + pl * oh * ow
+                if dw != nil {
+                    // dw[t] += Σ dy · x shifted by tap t: 8-lane partial sums per image, then Double.
+                    l.load(x + pl * g.h * g.w, into: sc.plane)
+                    if kw == 3 || kw == 5 {
+                        // One kernel row at a time: each dy chunk is loaded once for kw taps.
+                        for ky in 0..<kh {
+                            tapRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
+                                       dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
+                        }
+                    } else {
+                        for t in 0..<taps {
+                            let src = UnsafePointer(sc.plane) + sc.offs[t]
+                            var acc = SIMD8<Float>(repeating: 0)
+                            var tail: Float = 0
+                            for oy in 0..<oh {
+                                let xrow = src + oy * l.pw, drow = dyp + oy * ow
+                                var ox = 0
+                                while ox < vecW { acc += load8(drow + ox) * load8(xrow + ox); ox += 8 }
+                                while ox < ow { tail += drow[ox] * xrow[ox]; ox += 1 }
                             }
+                            totals[t] += Double(acc.sum() + tail)
                         }
-                        total += Double(acc)
                     }
-                    dw[(c * kh + ky) * kw + kx] = Float(total)
+                }
+                if let dx {
+                    u.load(dyp, into: ubuf)
+                    correlatePlane(ubuf, pitch: u.pitch, offs: flipOffs, ws: flipWs, taps: taps,
+                                   out: dx + pl * g.h * g.w, oh: g.h, ow: g.w)
                 }
             }
+            if let dw { for t in 0..<taps { dw[ch * taps + t] = Float(totals[t]) } }
         }
+    }
+}
+
+/// totals[kx] += Σ_{oy,ox} dy[oy][ox] · src[offs[kx] + oy·pitch + ox] for kw = 3 or 5 taps of one
+/// kernel row, with the same per-tap summation order as the one-tap-at-a-time loop (8 lanes over
+/// rows, a scalar tail, lanes summed then added in Double), so results are the same bits.
+@inline(__always)
+func tapRowDots(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, kw: Int,
+                dy: UnsafePointer<Float>, oh: Int, ow: Int, totals: UnsafeMutablePointer<Double>) {
+    let vecW = ow & ~7
+    let z = SIMD8<Float>(repeating: 0)
+    var a0 = z, a1 = z, a2 = z, a3 = z, a4 = z
+    var t0: Float = 0, t1: Float = 0, t2: Float = 0, t3: Float = 0, t4: Float = 0
+    let o0 = offs[0], o1 = offs[1], o2 = offs[2]
+    let o3 = kw == 5 ? offs[3] : 0, o4 = kw == 5 ? offs[4] : 0
+    for oy in 0..<oh {
+        let row = src + oy * pitch, drow = dy + oy * ow
+        var ox = 0
+        if kw == 5 {
+            while ox < vecW {
+                let dv = load8(drow + ox), r = row + ox
+                a0 += dv * load8(r + o0); a1 += dv * load8(r + o1); a2 += dv * load8(r + o2)
+                a3 += dv * load8(r + o3); a4 += dv * load8(r + o4)
+                ox += 8
+            }
+            while ox < ow {
+                let d = drow[ox], r = row + ox
+                t0 += d * r[o0]; t1 += d * r[o1]; t2 += d * r[o2]; t3 += d * r[o3]; t4 += d * r[o4]
+                ox += 1
+            }
+        } else {
+            while ox < vecW {
+                let dv = load8(drow + ox), r = row + ox
+                a0 += dv * load8(r + o0); a1 += dv * load8(r + o1); a2 += dv * load8(r + o2)
+                ox += 8
+            }
+            while ox < ow {
+                let d = drow[ox], r = row + ox
+                t0 += d * r[o0]; t1 += d * r[o1]; t2 += d * r[o2]
+                ox += 1
+            }
+        }
+    }
+    totals[0] += Double(a0.sum() + t0)
+    totals[1] += Double(a1.sum() + t1)
+    totals[2] += Double(a2.sum() + t2)
+    if kw == 5 {
+        totals[3] += Double(a3.sum() + t3)
+        totals[4] += Double(a4.sum() + t4)
     }
 }

@@ -9,6 +9,9 @@ public struct StepBenchmarkResult: Sendable {
     /// Per-iteration wall times of each phase, seconds.
     public var phases: [(name: String, seconds: [Double])]
     public var iterationSeconds: [Double]
+    /// Process CPU seconds (user + system, all threads) of each timed iteration: on a shared
+    /// machine wall time includes waiting for a core, CPU time does not.
+    public var iterationCPUSeconds: [Double] = []
     public var peakRSSMegabytes: Double
 
     public static func median(_ xs: [Double]) -> Double {
@@ -37,11 +40,13 @@ public enum StepBenchmark {
         if weightOnly { names.removeFirst(2) }
         var phases = Dictionary(uniqueKeysWithValues: names.map { ($0, [Double]()) })
         var total: [Double] = []
+        var cpu: [Double] = []
 
         func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
         for i in 0...iterations {
             var t = clock()
             let start = t
+            let cpuStart = processCPUSeconds()
             var marks: [(String, Double)] = []
             func mark(_ name: String) { let now = clock(); marks.append((name, now - t)); t = now }
             if !weightOnly {
@@ -65,11 +70,20 @@ public enum StepBenchmark {
             if i > 0 {  // iteration 0 warms up
                 for (name, s) in marks { phases[name, default: []].append(s) }
                 total.append(clock() - start)
+                cpu.append(processCPUSeconds() - cpuStart)
             }
         }
         return StepBenchmarkResult(phases: names.map { ($0, phases[$0] ?? []) }, iterationSeconds: total,
-                                   peakRSSMegabytes: peakResidentMegabytes())
+                                   iterationCPUSeconds: cpu, peakRSSMegabytes: peakResidentMegabytes())
     }
+}
+
+/// User + system CPU seconds of this process so far (all threads).
+public func processCPUSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6
+        + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
 }
 
 /// Peak resident set size of this process (VmHWM from /proc/self/status), in MB.

@@ -108,6 +108,8 @@ public final class Supernet {
                 : cell(s0, s1, activated: an, activatedValues: anValues, crb: crb, tape, mode)
             s0 = s1
             s1 = out
+            // Memory only: drop this cell's values that no backward closure needs (issue 6).
+            tape.releaseForwardOnlyValues(keeping: [x, an, ar, s0, s1])
         }
         let pooled = tape.globalAvgPool(s1)
         return tape.linear(pooled,

@@ -1,0 +1,51 @@
+// `dartsprime bench step`: wall time and peak RSS of one first-order search iteration (α step
+// on a validation batch, weight step on a training batch) on synthetic data, as PyTorch's
+// ../shared/ref/torch_step_bench.py measures it. Last line: `median_s=… peak_rss_mb=…`.
+import ArgumentParser
+import DartsCore
+import Search
+import Foundation
+
+struct BenchStep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step", abstract: "Median time and peak RSS of one search iteration (build with -c release).")
+
+    @Option(help: "Initial channels C.")
+    var initChannels: Int = 16
+
+    @Option(help: "Cells L.")
+    var layers: Int = 8
+
+    @Option(help: "Batch size of each of the two batches.")
+    var batchSize: Int = 64
+
+    @Option(help: "Timed iterations after one warm-up (the median is reported).")
+    var iterations: Int = 5
+
+    @Flag(help: "Time the weight step alone (no α step), as FIMT schedules mostly run.")
+    var weightOnly = false
+
+    func run() throws {
+        guard initChannels >= 2, initChannels % 2 == 0, layers >= 3, batchSize >= 2, iterations >= 1 else {
+            throw ValidationError("bench step: --init-channels must be even and ≥ 2, --layers ≥ 3, --batch-size ≥ 2, --iterations ≥ 1.")
+        }
+        print("bench step: C=\(initChannels) L=\(layers) batch=\(batchSize) iterations=\(iterations)"
+              + (weightOnly ? " weight-only" : "") + " threads=\(DartsCore.threadCount)")
+        let r = StepBenchmark.run(channels: initChannels, layers: layers, batchSize: batchSize,
+                                  iterations: iterations, weightOnly: weightOnly)
+        for (name, secs) in r.phases {
+            print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                  + String(format: "median %.3f s  min %.3f s", StepBenchmarkResult.median(secs), secs.min() ?? .nan))
+        }
+        print(String(format: "cpu_s (user+sys, all threads) median %.3f", StepBenchmarkResult.median(r.iterationCPUSeconds))
+              + "; load average at end " + loadAverage())
+        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", StepBenchmarkResult.median(r.iterationSeconds),
+                     r.peakRSSMegabytes))
+    }
+}
+
+/// The 1-minute load average (/proc/loadavg): on a shared machine, context for the wall times.
+private func loadAverage() -> String {
+    guard let t = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return String(t.split(separator: " ").first ?? "?")
+}
