@@ -1,0 +1,64 @@
+// Times what a search step spends committing its checkpoint: the real search state (model,
+// optimisers, schedule, data streams) written through RunStore, against the step's own time.
+
+import Foundation
+import DartsCore
+import ImageData
+import RunStore
+
+public struct CheckpointBenchmarkResult: Sendable {
+    public var commitMilliseconds: [Double]
+    public var stepSeconds: [Double]
+    public var tensors: Int
+    public var bytes: Int
+}
+
+public enum CheckpointBenchmark {
+    /// Runs `steps` real iterations of a `method` search at the given size on synthetic
+    /// CIFAR-shaped data (timing each), then commits the resulting state `repetitions` times
+    /// into a fresh run under `directory`.
+    public static func run(channels: Int, layers: Int, batchSize: Int, method: String = "darts",
+                           steps: Int = 2, repetitions: Int = 9, directory: URL) throws -> CheckpointBenchmarkResult {
+        var c = SearchConfiguration()
+        c.initChannels = channels; c.layers = layers; c.batchSize = batchSize; c.method = method
+        c.epochs = 50
+        var rng = PhiloxRandom(seed: 1)
+        let count = 4 * batchSize * (steps + 1)
+        let pixels = (0..<count * 3 * 32 * 32).map { _ in UInt8(truncatingIfNeeded: rng.nextUInt32()) }
+        let labels = (0..<count).map { _ in Int32(rng.nextInt(below: 10)) }
+        let dataset = ImageDataset(kind: .cifar10, pixels: pixels, labels: labels)
+        let runner = try SearchRunner(configuration: c, dataset: dataset)
+        var stepSeconds: [Double] = []
+        var record = StepRecord()
+        for _ in 0..<steps {
+            let start = DispatchTime.now().uptimeNanoseconds
+            record = try runner.iterate()
+            stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let run = directory.appendingPathComponent("bench-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: run) }
+        let store = try RunStore.create(at: run, configurationJSON: try encodeJSON(c), environment: [:],
+                                        retention: RetentionPolicy(keepLast: 2, keepEpochEnds: false, everyNth: 0))
+        var checkpoint = try runner.checkpoint(record)
+        var history = runner.historyRow(record)
+        var milliseconds: [Double] = []
+        for r in 0...repetitions {
+            checkpoint.step = r + 1
+            history.step = r + 1
+            let start = DispatchTime.now().uptimeNanoseconds
+            try store.commit(checkpoint, history: history, epochEnd: false)
+            // The first commit of a run builds the file layout once; steady state is what a search pays.
+            if r > 0 { milliseconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+        }
+        let bytes = checkpoint.arrays.values.reduce(0) { total, a in
+            switch a.data {
+            case let .float32(v): return total + 4 * v.count
+            case let .float64(v): return total + 8 * v.count
+            case let .int64(v): return total + 8 * v.count
+            case let .uint8(v): return total + v.count
+            }
+        }
+        return CheckpointBenchmarkResult(commitMilliseconds: milliseconds, stepSeconds: stepSeconds,
+                                         tensors: checkpoint.arrays.count, bytes: bytes)
+    }
+}
