@@ -17,15 +17,20 @@ private func digests(_ exe: URL, _ run: URL) throws -> [String] {
 }
 
 private func searchArguments(_ run: URL, method: String = "prime") -> [String] {
-    ["search", "--profile", "tiny", "--dataset", "fashion-mnist", "--method", method, "--seed", "101", "--run", run.path]
+    var args = ["search", "--profile", "tiny", "--dataset", "fashion-mnist", "--seed", "101", "--run", run.path]
+    let parts = method.split(separator: "/")
+    args += ["--method", String(parts[0])]
+    if parts.count > 1 && parts[1] == "second-order" { args.append("--second-order") }
+    return args
 }
 
-/// Starts a search, waits until at least `steps` checkpoints exist (plus a random extra delay),
-/// then sends `signal`.
-private func interrupt(_ exe: URL, _ run: URL, afterSteps steps: Int, signal: Int32) throws -> Int32 {
+/// Starts a search, waits until its newest checkpoint is at least `steps` (plus a random extra
+/// delay), then sends `signal`.
+private func interrupt(_ exe: URL, _ run: URL, afterSteps steps: Int, signal: Int32,
+                       method: String = "prime") throws -> Int32 {
     let p = Process()
     p.executableURL = exe
-    p.arguments = searchArguments(run)
+    p.arguments = searchArguments(run, method: method)
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
@@ -89,6 +94,24 @@ struct SearchEndToEnd {
         #expect(forked.status == 0, "fork: \(forked.err)")
         #expect(try digests(exe, fork) == reference)
         #expect(try digests(exe, straight) == reference)
+    }
+
+    @Test("every method survives a SIGKILL at a random moment",
+          arguments: ["darts", "cs10", "fimt", "pr", "prime+crb", "darts+crb", "fimt+crb", "darts+admm", "fimt+admm",
+                      "fimt+admm+crb", "darts/second-order"])
+    func everyMethodSurvivesSIGKILL(_ method: String) throws {
+        let exe = try dartsprimeBinary()
+        let dir = scratch("kill-\(method.replacingOccurrences(of: "/", with: "-"))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let straight = dir.appendingPathComponent("straight")
+        let r = try execute(exe, searchArguments(straight, method: method))
+        #expect(r.status == 0, "\(method): \(r.err)")
+        let reference = try digests(exe, straight)
+        let run = dir.appendingPathComponent("killed")
+        _ = try interrupt(exe, run, afterSteps: Int.random(in: 1...reference.count - 2), signal: SIGKILL, method: method)
+        let resumed = try execute(exe, ["resume", run.path])
+        #expect(resumed.status == 0, "\(method) resume: \(resumed.err)")
+        #expect(try digests(exe, run) == reference, "\(method)")
     }
 
     @Test func badFlagsAndMissingDataGiveOneLineErrors() throws {
