@@ -165,17 +165,30 @@ public final class RunStore {
         if let latest = latestStep, checkpoint.step <= latest {
             throw StoreError.stepNotAfterLatest(run: url.path, step: checkpoint.step, latest: latest)
         }
-        // A state with the kept template's layout has the keys already validated last commit.
-        if template?.fits(checkpoint, row: history) != true { try validate(checkpoint, history) }
-        let tensorDigests = StateDigest.tensors(checkpoint.arrays)
-        let digest = StateDigest.whole(checkpoint, tensorDigests: tensorDigests)
         var row = history
-        row.stateDigest = digest
         row.epochEnd = epochEnd
-        try writeCheckpoint(checkpoint, row: row, tensorDigests: tensorDigests)
+        // A state with the kept template's layout was validated when the template was built:
+        // one pass fills the image and computes the digests (CheckpointTemplate+Commit).
+        if let t = template, let digest = t.fillComputingDigest(checkpoint, row: row, epochEnd: epochEnd) {
+            row.stateDigest = digest
+            do {
+                try writeFile(checkpointURL(checkpoint.step), bytes: t.image())
+            } catch {
+                template = nil
+                throw error
+            }
+            storedSteps.append(checkpoint.step)
+            if epochEnd { epochEnds.insert(checkpoint.step) }
+        } else {
+            template = nil  // a failed fill may have left its image half-written
+            try validate(checkpoint, history)
+            let tensorDigests = StateDigest.tensors(checkpoint.arrays)
+            row.stateDigest = StateDigest.whole(checkpoint, tensorDigests: tensorDigests)
+            try writeCheckpoint(checkpoint, row: row, tensorDigests: tensorDigests)
+        }
         try appendHistory(row)
         try applyRetention()
-        return digest
+        return row.stateDigest
     }
 
     func validate(_ c: Checkpoint, _ row: HistoryRow) throws {
@@ -203,22 +216,15 @@ public final class RunStore {
         }
     }
 
-    /// The checkpoint file's bytes, refilling the kept template when the layout is unchanged.
+    /// The checkpoint file's bytes, building a new template for the state's layout (commits
+    /// of the same layout refill it: `commit`).
     private func checkpointImage(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws -> [UInt8] {
-        do {
-            if let t = template, t.fits(c, row: row) {
-                t.fill(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd)
-            } else {
-                template = nil  // release the old in-memory file first
-                template = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
-                                                  configurationJSON: configurationJSON, environment: environment,
-                                                  name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
-            }
-            return template!.image()
-        } catch {
-            template = nil  // never reuse a template left half-written
-            throw error
-        }
+        template = nil  // release the old in-memory file first
+        let t = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
+                                       configurationJSON: configurationJSON, environment: environment,
+                                       name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
+        template = t
+        return t.image()
     }
 
     /// Appends to the open segment (rewritten atomically), or starts a new one when it is full
