@@ -31,7 +31,20 @@ enum AtomicFile {
 
     /// Replaces `url` with `bytes`: one write to the temporary, fsync, rename, fsync directory.
     static func replace(_ url: URL, bytes: [UInt8]) throws {
-        try replace(url, sync: false) { temp in
+        try install(try writeTemporary(for: url, bytes: bytes), as: url)
+    }
+
+    static func temporaryURL(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent("\(temporaryPrefix)\(url.lastPathComponent).\(getpid())")
+    }
+
+    /// First half of `replace(_:bytes:)`: writes `bytes` to `url`'s temporary and fsyncs it.
+    /// Returns the temporary, which `install` renames into place (split so a commit can make
+    /// two files durable at once).
+    static func writeTemporary(for url: URL, bytes: [UInt8]) throws -> URL {
+        let temp = temporaryURL(for: url)
+        unlink(temp.path)
+        do {
             let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw errnoError(temp, "cannot create") }
             defer { close(fd) }
@@ -45,6 +58,21 @@ enum AtomicFile {
                 }
             }
             guard fsync(fd) == 0 else { throw errnoError(temp, "fsync failed") }
+        } catch {
+            unlink(temp.path)
+            throw error
+        }
+        return temp
+    }
+
+    /// Second half: renames the durable temporary over `url` and fsyncs the directory.
+    static func install(_ temp: URL, as url: URL) throws {
+        do {
+            guard rename(temp.path, url.path) == 0 else { throw errnoError(url, "cannot rename the new file into place") }
+            try fsyncPath(url.deletingLastPathComponent(), directory: true)
+        } catch {
+            unlink(temp.path)
+            throw error
         }
     }
 

@@ -12,22 +12,26 @@ import Glibc
 #endif
 
 final class CheckpointTemplate {
-    private struct Region { var offset: Int; var length: Int }
-    private struct ArraySlot { var dtype: StoredDType; var shape: [Int]; var data: Region?; var digest: Region }
+    struct Region { var offset: Int; var length: Int }
+    struct ArraySlot { var dtype: StoredDType; var shape: [Int]; var data: Region?; var digest: Region }
 
     /// The current file image; `fill` patches it in place.
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
     /// False when the build could not prove its ranges: the image is still a correct file
     /// for the state it was built with, but it never `fits` another one.
-    private(set) var isReusable = true
-    private var step = Region(offset: 0, length: 8), epochEnd = Region(offset: 0, length: 8)
-    private var stateDigest = Region(offset: 0, length: 64)
-    private var arrays: [String: ArraySlot] = [:]
-    private var scalars: [String: Region] = [:]
-    private var integers: [String: Region] = [:]
-    private var strings: [String: Region] = [:]
-    private var rowValues: [String: Region] = [:]
-    private var rowArrays: [String: ArraySlot] = [:]
+    var isReusable = true
+    var step = Region(offset: 0, length: 8), epochEnd = Region(offset: 0, length: 8)
+    var stateDigest = Region(offset: 0, length: 64)
+    private(set) var arrays: [String: ArraySlot] = [:]
+    private(set) var scalars: [String: Region] = [:]
+    private(set) var integers: [String: Region] = [:]
+    private(set) var strings: [String: Region] = [:]
+    private(set) var rowValues: [String: Region] = [:]
+    private(set) var rowArrays: [String: ArraySlot] = [:]
+    /// Every slot in digest order with its digest-line prefix (CheckpointTemplate+Commit).
+    var plan: CommitPlan?
+    /// The whole-state digest text, kept between commits for its capacity.
+    var digestText: [UInt8] = []
 
     /// Distinguishes the in-memory files of builds (HDF5 refuses two open files of one name).
     nonisolated(unsafe) private static var counter = 0  // guarded by the HDF5 lock
@@ -130,7 +134,8 @@ final class CheckpointTemplate {
         bytes = image
         image = []
         fillChecked(c, row: row, tensorDigests: tensorDigests, epochEnd: isEpochEnd)
-        if bytes != real { bytes = real; isReusable = false }
+        if bytes != real { bytes = real; isReusable = false; return }
+        plan = CommitPlan(self)
     }
 
     /// Strings change length from step to step (JSON counters), so their datasets get slack:

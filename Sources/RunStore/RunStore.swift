@@ -165,17 +165,88 @@ public final class RunStore {
         if let latest = latestStep, checkpoint.step <= latest {
             throw StoreError.stepNotAfterLatest(run: url.path, step: checkpoint.step, latest: latest)
         }
-        // A state with the kept template's layout has the keys already validated last commit.
-        if template?.fits(checkpoint, row: history) != true { try validate(checkpoint, history) }
-        let tensorDigests = StateDigest.tensors(checkpoint.arrays)
-        let digest = StateDigest.whole(checkpoint, tensorDigests: tensorDigests)
         var row = history
-        row.stateDigest = digest
         row.epochEnd = epochEnd
-        try writeCheckpoint(checkpoint, row: row, tensorDigests: tensorDigests)
-        try appendHistory(row)
-        try applyRetention()
-        return digest
+        // A state with the kept template's layout was validated when the template was built:
+        // one pass fills the image and computes the digests (CheckpointTemplate+Commit).
+        let image: [UInt8]
+        if let t = template, let digest = t.fillComputingDigest(checkpoint, row: row, epochEnd: epochEnd) {
+            row.stateDigest = digest
+            image = t.image()
+        } else {
+            template = nil  // a failed fill may have left its image half-written
+            try validate(checkpoint, history)
+            let tensorDigests = StateDigest.tensors(checkpoint.arrays)
+            row.stateDigest = StateDigest.whole(checkpoint, tensorDigests: tensorDigests)
+            image = try checkpointImage(checkpoint, row: row, tensorDigests: tensorDigests)
+        }
+        do {
+            try writeCommitFiles(checkpoint: image, row: row)
+        } catch {
+            template = nil
+            throw error
+        }
+        return row.stateDigest
+    }
+
+    /// Writes the checkpoint (the commit point), the history segment and retention in the
+    /// order of `writeCheckpoint`, `appendHistory`, `applyRetention`, but with the waits
+    /// overlapped: both files are written and fsynced at once under temporary names; then the
+    /// checkpoint is renamed and its folder fsynced; then the segment is renamed (folder
+    /// fsynced) while the checkpoints retention drops are deleted. Every state a crash can
+    /// leave is one the sequential order can leave too (FORMAT.md §6).
+    private func writeCommitFiles(checkpoint image: [UInt8], row: HistoryRow) throws {
+        let step = row.step
+        if nonAtomicWritesForCrashTest {
+            try writeFile(checkpointURL(step), bytes: image)
+            storedSteps.append(step)
+            if row.epochEnd { epochEnds.insert(step) }
+            try appendHistory(row)
+            try applyRetention()
+            return
+        }
+        let (segmentIndex, rows) = segmentAfterAppending(row)
+        let ckURL = checkpointURL(step), segURL = segmentURL(segmentIndex)
+        nonisolated(unsafe) var ckTemp: Result<URL, Error> = .failure(StoreError.io(file: ckURL.path, reason: "not written"))
+        nonisolated(unsafe) var segTemp: Result<URL, Error> = .failure(StoreError.io(file: segURL.path, reason: "not written"))
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                ckTemp = Result { try AtomicFile.writeTemporary(for: ckURL, bytes: image) }
+            } else {
+                segTemp = Result { try AtomicFile.writeTemporary(for: segURL, bytes: try HistorySegment.image(rows, name: segURL.path)) }
+            }
+        }
+        let ck: URL
+        do { ck = try ckTemp.get() } catch {
+            if case .success(let t) = segTemp { unlink(t.path) }
+            throw error
+        }
+        do { try AtomicFile.install(ck, as: ckURL) } catch {
+            if case .success(let t) = segTemp { unlink(t.path) }
+            throw error
+        }
+        storedSteps.append(step)
+        if row.epochEnd { epochEnds.insert(step) }
+        let seg = try segTemp.get()
+        let keep = retention.kept(stored: storedSteps, epochEnds: epochEnds)
+        let drop = storedSteps.filter { !keep.contains($0) }.map(checkpointURL)
+        nonisolated(unsafe) var installed: Result<Void, Error> = .success(())
+        nonisolated(unsafe) var deleted: Result<Void, Error> = .success(())
+        DispatchQueue.concurrentPerform(iterations: drop.isEmpty ? 1 : 2) { i in
+            if i == 0 {
+                installed = Result { try AtomicFile.install(seg, as: segURL) }
+            } else {
+                deleted = Result {
+                    for u in drop where unlink(u.path) != 0 && errno != ENOENT { throw AtomicFile.errnoError(u, "cannot delete") }
+                }
+            }
+        }
+        try installed.get()
+        openSegmentIndex = segmentIndex
+        openSegmentRows = rows
+        try deleted.get()
+        storedSteps.removeAll { !keep.contains($0) }
+        epochEnds.formIntersection(keep)
     }
 
     func validate(_ c: Checkpoint, _ row: HistoryRow) throws {
@@ -203,38 +274,33 @@ public final class RunStore {
         }
     }
 
-    /// The checkpoint file's bytes, refilling the kept template when the layout is unchanged.
+    /// The checkpoint file's bytes, building a new template for the state's layout (commits
+    /// of the same layout refill it: `commit`).
     private func checkpointImage(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws -> [UInt8] {
-        do {
-            if let t = template, t.fits(c, row: row) {
-                t.fill(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd)
-            } else {
-                template = nil  // release the old in-memory file first
-                template = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
-                                                  configurationJSON: configurationJSON, environment: environment,
-                                                  name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
-            }
-            return template!.image()
-        } catch {
-            template = nil  // never reuse a template left half-written
-            throw error
-        }
+        template = nil  // release the old in-memory file first
+        let t = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
+                                       configurationJSON: configurationJSON, environment: environment,
+                                       name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
+        template = t
+        return t.image()
     }
 
     /// Appends to the open segment (rewritten atomically), or starts a new one when it is full
     /// or the row's schema differs.
     func appendHistory(_ row: HistoryRow) throws {
+        let (index, rows) = segmentAfterAppending(row)
+        try writeFile(segmentURL(index), bytes: try HistorySegment.image(rows, name: segmentURL(index).path))
+        openSegmentIndex = index
+        openSegmentRows = rows
+    }
+
+    /// The segment `row` goes to and that segment's rows with it appended.
+    private func segmentAfterAppending(_ row: HistoryRow) -> (index: Int, rows: [HistoryRow]) {
         if openSegmentIndex < 0 || openSegmentRows.count >= HistorySegment.capacity
             || HistorySegment.Schema(openSegmentRows[0]) != HistorySegment.Schema(row) {
-            let next = openSegmentIndex + 1
-            try writeFile(segmentURL(next), bytes: try HistorySegment.image([row], name: segmentURL(next).path))
-            openSegmentIndex = next
-            openSegmentRows = [row]
-        } else {
-            let rows = openSegmentRows + [row]
-            try writeFile(segmentURL(openSegmentIndex), bytes: try HistorySegment.image(rows, name: segmentURL(openSegmentIndex).path))
-            openSegmentRows = rows
+            return (openSegmentIndex + 1, [row])
         }
+        return (openSegmentIndex, openSegmentRows + [row])
     }
 
     /// Deletes the full states the policy no longer keeps. History is never touched.

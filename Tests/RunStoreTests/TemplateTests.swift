@@ -32,6 +32,8 @@ extension StoreSuite {
                     var row = sampleRow(step: step)
                     if step == 7 { row.values["new"] = 1 }
                     digests[step] = try s.commit(Self.state(step), history: row, epochEnd: step % 4 == 0)
+                    // The fast path's digest is the reference definition's (FORMAT.md §4).
+                    #expect(digests[step] == StateDigest.whole(Self.state(step), tensorDigests: StateDigest.tensors(Self.state(step).arrays)))
                 }
                 let r = try RunStore.open(at: s.url, readOnly: true)
                 for step in 1...8 {
