@@ -88,16 +88,41 @@ struct DepthwiseScratch {
 
 /// out[oy·ow + ox] = Σ_t ws[t] · src[offs[t] + oy·pitch + ox]: the correlation core shared by
 /// the forward pass (over the phase plane) and the backward input pass (over the dilated dy plane).
+/// Up to four 8-lane column blocks per row are accumulated side by side: each tap's offset and
+/// weight are loaded once for all of them, and the four add chains run in parallel instead of
+/// one serial chain per block. Every output still sums its taps in order t = 0, 1, …, so the
+/// bits are those of the one-block loop.
 @inline(__always)
 func correlatePlane(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, ws: UnsafePointer<Float>,
                     taps: Int, out: UnsafeMutablePointer<Float>, oh: Int, ow: Int) {
     let vecW = ow & ~7
+    let z = SIMD8<Float>(repeating: 0)
     for oy in 0..<oh {
         let row = src + oy * pitch
         let orow = out + oy * ow
         var ox = 0
+        while ox + 32 <= vecW {
+            var a0 = z, a1 = z, a2 = z, a3 = z
+            let r = row + ox
+            for t in 0..<taps {
+                let wv = SIMD8<Float>(repeating: ws[t]), q = r + offs[t]
+                a0 += wv * load8(q); a1 += wv * load8(q + 8); a2 += wv * load8(q + 16); a3 += wv * load8(q + 24)
+            }
+            store8(a0, orow + ox); store8(a1, orow + ox + 8); store8(a2, orow + ox + 16); store8(a3, orow + ox + 24)
+            ox += 32
+        }
+        while ox + 16 <= vecW {
+            var a0 = z, a1 = z
+            let r = row + ox
+            for t in 0..<taps {
+                let wv = SIMD8<Float>(repeating: ws[t]), q = r + offs[t]
+                a0 += wv * load8(q); a1 += wv * load8(q + 8)
+            }
+            store8(a0, orow + ox); store8(a1, orow + ox + 8)
+            ox += 16
+        }
         while ox < vecW {
-            var acc = SIMD8<Float>(repeating: 0)
+            var acc = z
             for t in 0..<taps { acc += ws[t] * load8(row + offs[t] + ox) }
             store8(acc, orow + ox)
             ox += 8
