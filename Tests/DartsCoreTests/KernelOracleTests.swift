@@ -25,6 +25,13 @@ let oracleCases: [ConvCase] = convCases + [
     ConvCase(n: 2, cin: 3, h: 13, w: 24, cout: 3, k: 3, stride: 2, padding: 2, dilation: 2, groups: 3),
     ConvCase(n: 1, cin: 2, h: 9, w: 9, cout: 2, k: 3, stride: 1, padding: 0, dilation: 1, groups: 2),
     ConvCase(n: 2, cin: 3, h: 7, w: 19, cout: 3, k: 2, stride: 1, padding: 1, dilation: 1, groups: 3),  // generic taps
+    // Pointwise kernel: row counts off the 4-row block, 16- and 8-pixel columns and a scalar tail.
+    ConvCase(n: 2, cin: 7, h: 5, w: 5, cout: 5, k: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+    ConvCase(n: 1, cin: 3, h: 4, w: 11, cout: 6, k: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+    ConvCase(n: 2, cin: 4, h: 3, w: 3, cout: 6, k: 1, stride: 1, padding: 0, dilation: 1, groups: 2),
+    // correlatePlane's 4- and 2-block column paths: 32 + 16 + 8 + tail lanes, forward and dx.
+    ConvCase(n: 2, cin: 2, h: 5, w: 59, cout: 2, k: 3, stride: 1, padding: 1, dilation: 1, groups: 2),
+    ConvCase(n: 1, cin: 2, h: 6, w: 40, cout: 2, k: 5, stride: 1, padding: 4, dilation: 2, groups: 2),
 ]
 
 @Test("fast conv2d equals the naive oracle", arguments: oracleCases)

@@ -41,11 +41,14 @@ struct PhasePlaneLayout {
     /// Offset of tap (ky, kx) at output (0, 0): output (oy, ox) reads tapOffset + oy·pw + ox.
     @inline(__always) func tapOffset(_ ky: Int, _ kx: Int) -> Int { offset(ky * d, kx * d) }
 
-    /// Scratch = padded (with `fill`) phase split of one H×W plane.
-    func load(_ src: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>, fill: Float = 0) {
-        buf.update(repeating: fill, count: count)
+    /// Scratch = padded (with `fill`) phase split of one H×W plane. The cells a load writes
+    /// depend only on the layout, so a buffer that already holds a load of this layout with the
+    /// same `fill` is `prefilled`: its padding is still `fill` and only the plane is copied.
+    func load(_ src: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>, fill: Float = 0,
+              prefilled: Bool = false) {
+        if !prefilled { buf.update(repeating: fill, count: count) }
         if s == 1 {
-            for r in 0..<h { (buf + (r + p) * pw + p).update(from: src + r * w, count: w) }
+            for r in 0..<h { copyRow(src + r * w, buf + (r + p) * pw + p, w) }
             return
         }
         // Phase column j of phase b holds padded column j·s + b, i.e. source column j·s + b − p.
@@ -61,6 +64,15 @@ struct PhasePlaneLayout {
             }
         }
     }
+}
+
+/// dst[0..<n] = src[0..<n] inline, 8 lanes at a time: rows are 8–32 floats, where a memmove
+/// call per row cost more than the copy.
+@inline(__always)
+func copyRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 8 <= n { store8(load8(src + i), dst + i); i += 8 }
+    while i < n { dst[i] = src[i]; i += 1 }
 }
 
 /// Tap offsets and weights of one channel, in (ky, kx) order.
@@ -88,16 +100,41 @@ struct DepthwiseScratch {
 
 /// out[oy·ow + ox] = Σ_t ws[t] · src[offs[t] + oy·pitch + ox]: the correlation core shared by
 /// the forward pass (over the phase plane) and the backward input pass (over the dilated dy plane).
+/// Up to four 8-lane column blocks per row are accumulated side by side: each tap's offset and
+/// weight are loaded once for all of them, and the four add chains run in parallel instead of
+/// one serial chain per block. Every output still sums its taps in order t = 0, 1, …, so the
+/// bits are those of the one-block loop.
 @inline(__always)
 func correlatePlane(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, ws: UnsafePointer<Float>,
                     taps: Int, out: UnsafeMutablePointer<Float>, oh: Int, ow: Int) {
     let vecW = ow & ~7
+    let z = SIMD8<Float>(repeating: 0)
     for oy in 0..<oh {
         let row = src + oy * pitch
         let orow = out + oy * ow
         var ox = 0
+        while ox + 32 <= vecW {
+            var a0 = z, a1 = z, a2 = z, a3 = z
+            let r = row + ox
+            for t in 0..<taps {
+                let wv = SIMD8<Float>(repeating: ws[t]), q = r + offs[t]
+                a0 += wv * load8(q); a1 += wv * load8(q + 8); a2 += wv * load8(q + 16); a3 += wv * load8(q + 24)
+            }
+            store8(a0, orow + ox); store8(a1, orow + ox + 8); store8(a2, orow + ox + 16); store8(a3, orow + ox + 24)
+            ox += 32
+        }
+        while ox + 16 <= vecW {
+            var a0 = z, a1 = z
+            let r = row + ox
+            for t in 0..<taps {
+                let wv = SIMD8<Float>(repeating: ws[t]), q = r + offs[t]
+                a0 += wv * load8(q); a1 += wv * load8(q + 8)
+            }
+            store8(a0, orow + ox); store8(a1, orow + ox + 8)
+            ox += 16
+        }
         while ox < vecW {
-            var acc = SIMD8<Float>(repeating: 0)
+            var acc = z
             for t in 0..<taps { acc += ws[t] * load8(row + offs[t] + ox) }
             store8(acc, orow + ox)
             ox += 8
@@ -122,7 +159,7 @@ func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsafe
             tapTable(l, weight + ch * taps, sc.offs, sc.ws)
             for n in 0..<g.n {
                 let pl = n * c + ch
-                l.load(x + pl * g.h * g.w, into: sc.plane)
+                l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound)
                 correlatePlane(sc.plane, pitch: l.pw, offs: sc.offs, ws: sc.ws, taps: taps,
                                out: out + pl * oh * ow, oh: oh, ow: ow)
             }
@@ -148,14 +185,16 @@ struct DilatedGradLayout {
     }
     var count: Int { rows * pitch }
 
-    func load(_ dy: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>) {
-        buf.update(repeating: 0, count: count)
+    /// Writes dy into its cells; `prefilled`: buf already holds a load of this layout (the
+    /// zeros between those cells are still there), as for `PhasePlaneLayout.load`.
+    func load(_ dy: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>, prefilled: Bool = false) {
+        if !prefilled { buf.update(repeating: 0, count: count) }
         for oy in 0..<oh {
             let r = q + oy * s
             if r < 0 || r >= rows { continue }
             let src = dy + oy * ow, dst = buf + r * pitch
             if s == 1 && q >= 0 && q + ow <= pitch {
-                (dst + q).update(from: src, count: ow)
+                copyRow(src, dst + q, ow)
                 continue
             }
             for ox in 0..<ow {
@@ -193,7 +232,7 @@ func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsaf
                 let dyp = dy + pl * oh * ow
                 if dw != nil {
                     // dw[t] += Σ dy · x shifted by tap t: 8-lane partial sums per image, then Double.
-                    l.load(x + pl * g.h * g.w, into: sc.plane)
+                    l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound)
                     if kw == 3 || kw == 5 {
                         // One kernel row at a time: each dy chunk is loaded once for kw taps.
                         for ky in 0..<kh {
@@ -216,7 +255,7 @@ func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsaf
                     }
                 }
                 if let dx {
-                    u.load(dyp, into: ubuf)
+                    u.load(dyp, into: ubuf, prefilled: n > 0 || ch != channels.lowerBound)
                     correlatePlane(ubuf, pitch: u.pitch, offs: flipOffs, ws: flipWs, taps: taps,
                                    out: dx + pl * g.h * g.w, oh: g.h, ow: g.w)
                 }

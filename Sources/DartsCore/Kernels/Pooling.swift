@@ -53,7 +53,7 @@ public func maxPoolForward(_ g: PoolGeometry, x: UnsafePointer<Float>, out: Unsa
             deltas[ky * k + kx] = Int32(ky * w + kx)
         } }
         for pl in planes {
-            l.load(x + pl * h * w, into: buf, fill: -.infinity)
+            l.load(x + pl * h * w, into: buf, fill: -.infinity, prefilled: pl != planes.lowerBound)
             let op = out + pl * oh * ow, ap = argmax + pl * oh * ow
             for oy in 0..<oh {
                 let row = buf + oy * l.pw
@@ -129,7 +129,7 @@ public func avgPoolForward(_ g: PoolGeometry, x: UnsafePointer<Float>, out: Unsa
         ones.update(repeating: 1, count: taps)
         inv.withUnsafeBufferPointer { iv in
             for pl in planes {
-                l.load(x + pl * h * w, into: buf)
+                l.load(x + pl * h * w, into: buf, prefilled: pl != planes.lowerBound)
                 let op = out + pl * oh * ow
                 correlatePlane(buf, pitch: l.pw, offs: offs, ws: ones, taps: taps, out: op, oh: oh, ow: ow)
                 for i in 0..<(oh * ow) { op[i] *= iv[i] }
@@ -157,7 +157,7 @@ public func avgPoolBackward(_ g: PoolGeometry, dy: UnsafePointer<Float>, dx: Uns
             for pl in planes {
                 let d = dy + pl * oh * ow
                 for i in 0..<(oh * ow) { scaled[i] = d[i] * iv[i] }
-                u.load(scaled, into: buf)
+                u.load(scaled, into: buf, prefilled: pl != planes.lowerBound)
                 correlatePlane(buf, pitch: u.pitch, offs: offs, ws: ones, taps: taps, out: dx + pl * h * w,
                                oh: h, ow: w)
             }
