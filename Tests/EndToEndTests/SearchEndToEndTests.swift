@@ -126,6 +126,10 @@ struct SearchEndToEnd {
         #expect(missing.err.contains("/nonexistent/fmnist"))
         #expect(missing.err.split(separator: "\n").count == 1, "stderr: \(missing.err)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("b").path))
+        // CIFAR is not shipped: without --data the error says where it looked and which flag to use.
+        let cifar = try execute(exe, ["search", "--profile", "tiny", "--dataset", "cifar10", "--run", dir.appendingPathComponent("c").path])
+        #expect(cifar.status != 0)
+        #expect(cifar.err.contains("--data") && cifar.err.contains("cifar-10-batches-bin"), "stderr: \(cifar.err)")
         let noRun = try execute(exe, ["resume", dir.appendingPathComponent("none").path])
         #expect(noRun.status != 0)
         #expect(noRun.err.split(separator: "\n").count == 1, "stderr: \(noRun.err)")

@@ -38,6 +38,11 @@ public enum SearchSession {
     /// Loads the dataset named by `configuration` (training split, optional subset).
     public static func loadDataset(_ c: SearchConfiguration) throws -> ImageDataset {
         let dir = URL(fileURLWithPath: c.dataDirectory ?? c.dataset.defaultDirectory)
+        if c.dataDirectory == nil && !FileManager.default.fileExists(atPath: dir.path) {
+            // The default place is empty: say which flag points elsewhere.
+            throw SearchError.invalidConfiguration(
+                "no \(c.dataset.rawValue) data at the default folder \(dir.path); pass --data PATH (the folder with \(c.dataset.fileNames(.train).joined(separator: ", ")))")
+        }
         return try ImageDataset.load(c.dataset, directory: dir, split: .train, subset: c.subset)
     }
 
