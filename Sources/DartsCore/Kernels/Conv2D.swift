@@ -14,7 +14,8 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
     let plain = g.isPlainPointwise, usePointwise = usePointwiseKernel(g)
     DartsCore.parallelFor(g.n) { images in
         let col = plain ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
-        defer { col?.deallocate() }
+        let pack = usePointwise ? UnsafeMutablePointer<Float>.allocate(capacity: k * 16) : nil
+        defer { col?.deallocate(); pack?.deallocate() }
         for n in images {
             for grp in 0..<g.groups {
                 let xg = x + (n * g.cin + grp * cig) * g.h * g.w
@@ -25,9 +26,9 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
                 } else if !usePointwise {
                     gemm(m: cog, n: ohow, k: k, a: weight + grp * cog * k, b: xg,
                          c: out + (n * g.cout + grp * cog) * ohow)
-                } else {
+                } else if let pack {
                     pointwiseProduct(m: cog, k: k, hw: ohow, a: weight + grp * cog * k, rowStride: k, colStride: 1,
-                                     x: xg, y: out + (n * g.cout + grp * cog) * ohow)
+                                     x: xg, y: out + (n * g.cout + grp * cog) * ohow, pack: pack)
                 }
             }
         }
@@ -52,7 +53,8 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
     DartsCore.parallelFor(g.n) { images in
         let col = (plain || dw == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
         let dcol = (plain || dx == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
-        defer { col?.deallocate(); dcol?.deallocate() }
+        let pack = (usePointwise && dx != nil) ? UnsafeMutablePointer<Float>.allocate(capacity: cog * 16) : nil
+        defer { col?.deallocate(); dcol?.deallocate(); pack?.deallocate() }
         for n in images {
             if let dx, !plain { (dx + n * g.cin * hw).update(repeating: 0, count: g.cin * hw) }
             for grp in 0..<g.groups {
@@ -70,8 +72,8 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
                     if let dcol {
                         gemm(transA: true, m: k, n: ohow, k: cog, a: wg, b: dyg, c: dcol)
                         col2imAdd(g, dcol: dcol, dxg: dxg)
-                    } else if usePointwise {
-                        pointwiseProduct(m: cig, k: cog, hw: ohow, a: wg, rowStride: 1, colStride: k, x: dyg, y: dxg)
+                    } else if let pack {
+                        pointwiseProduct(m: cig, k: cog, hw: ohow, a: wg, rowStride: 1, colStride: k, x: dyg, y: dxg, pack: pack)
                     } else {
                         gemm(transA: true, m: cig, n: ohow, k: cog, a: wg, b: dyg, c: dxg)
                     }

@@ -7,15 +7,14 @@
 // naive GEMM is the oracle).
 
 /// y[r·hw + p] = Σ_{j<k} A(r, j) · x[j·hw + p] with A(r, j) = a[r·rowStride + j·colStride];
-/// overwrites y (m × hw).
+/// overwrites y (m × hw). `pack` is caller-owned scratch of at least k·16 floats, one per worker
+/// reused across images, so the hot path does no heap allocation.
 func pointwiseProduct(m: Int, k: Int, hw: Int, a: UnsafePointer<Float>, rowStride: Int, colStride: Int,
-                      x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+                      x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, pack: UnsafeMutablePointer<Float>) {
     let z = SIMD8<Float>(repeating: 0)
     let m4 = m & ~3
     // The K × 16 block of x is packed contiguously first: at HW = 1024 its rows are 4 KB apart,
     // all in one L1 set, and were evicted between the row blocks that reuse them.
-    let pack = UnsafeMutablePointer<Float>.allocate(capacity: k * 16)
-    defer { pack.deallocate() }
     var p = 0
     // 16-pixel columns: 4 rows at a time (8 accumulators), then single rows.
     while p + 16 <= hw {
