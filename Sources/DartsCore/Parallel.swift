@@ -1,10 +1,10 @@
-// The one owner of threads in dartsprime: a fixed-partition parallel-for over Dispatch.
+// The one owner of threads in dartsprime: a fixed-partition parallel-for over persistent workers.
 //
 // Threading and determinism policy (SPEC, issue 2):
 // - OpenBLAS runs single-threaded (`openblas_set_num_threads(1)`, set once by
 //   `DartsCore.configureThreads()`, which every kernel entry point calls lazily). All
 //   parallelism is ours: `DartsCore.parallelFor` splits a range of work items (images,
-//   channels, planes) into chunks with `DispatchQueue.concurrentPerform`.
+//   channels, planes) into chunks run by persistent workers (WorkerPool.swift).
 // - Chunk boundaries depend only on the item count and on `DartsCore.threadCount`, which is
 //   read once per process from the environment variable DARTSPRIME_THREADS (default: the
 //   active processor count). They never depend on timing.
@@ -13,7 +13,6 @@
 //   summed in item order by one thread. So results are bit-identical run to run, and in fact
 //   independent of the thread count as well.
 import CBLAS
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,14 +61,18 @@ public enum DartsCore {
         configureThreads()
         let k = min(threadCount, max(1, count / max(1, minChunk)))
         if k <= 1 { body(0..<count); return }
-        withoutActuallyEscaping(body) { escapable in
-            // Chunks write disjoint outputs (the caller's contract), so sharing is safe.
-            let box = UncheckedSendable(escapable)
-            DispatchQueue.concurrentPerform(iterations: k) { i in
-                box.value((i * count / k)..<((i + 1) * count / k))
-            }
-        }
+        guard let pool = workerPool, pool.tryAcquire() else { body(0..<count); return }
+        // The closure outlives nothing: `run` returns only after every worker finished with it.
+        withoutActuallyEscaping(body) { escapable in pool.run(count: count, chunks: k, escapable) }
     }
+
+    /// The persistent workers (nil with one thread). DARTSPRIME_SPIN_US: how long idle workers
+    /// poll for the next call before sleeping (default 500 µs; 0 sleeps at once).
+    static let workerPool: WorkerPool? = {
+        guard threadCount > 1 else { return nil }
+        let spinMicroseconds = ProcessInfoLite.environment("DARTSPRIME_SPIN_US").flatMap { UInt64($0) } ?? 500
+        return WorkerPool(workerCount: threadCount - 1, spinNanoseconds: spinMicroseconds * 1000)
+    }()
 }
 
 #if os(Linux)
@@ -77,12 +80,6 @@ public enum DartsCore {
 @_silgen_name("mallopt")
 private func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
 #endif
-
-/// Carries a non-Sendable value into a concurrent region whose safety the caller guarantees.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
 
 /// Environment and CPU count without Foundation.
 enum ProcessInfoLite {
