@@ -32,6 +32,9 @@ let oracleCases: [ConvCase] = convCases + [
     // correlatePlane's 4- and 2-block column paths: 32 + 16 + 8 + tail lanes, forward and dx.
     ConvCase(n: 2, cin: 2, h: 5, w: 59, cout: 2, k: 3, stride: 1, padding: 1, dilation: 1, groups: 2),
     ConvCase(n: 1, cin: 2, h: 6, w: 40, cout: 2, k: 5, stride: 1, padding: 4, dilation: 2, groups: 2),
+    // Register tiles: 2 × 32 over an odd row count; 4 × 16 with leftover rows and a 3-lane tail.
+    ConvCase(n: 2, cin: 2, h: 7, w: 32, cout: 2, k: 5, stride: 1, padding: 2, dilation: 1, groups: 2),
+    ConvCase(n: 1, cin: 3, h: 10, w: 27, cout: 3, k: 3, stride: 1, padding: 1, dilation: 1, groups: 3),
 ]
 
 @Test("fast conv2d equals the naive oracle", arguments: oracleCases)

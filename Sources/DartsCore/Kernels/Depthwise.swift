@@ -100,51 +100,92 @@ struct DepthwiseScratch {
 
 /// out[oy·ow + ox] = Σ_t ws[t] · src[offs[t] + oy·pitch + ox]: the correlation core shared by
 /// the forward pass (over the phase plane) and the backward input pass (over the dilated dy plane).
-/// Up to four 8-lane column blocks per row are accumulated side by side: each tap's offset and
-/// weight are loaded once for all of them, and the four add chains run in parallel instead of
-/// one serial chain per block. Every output still sums its taps in order t = 0, 1, …, so the
-/// bits are those of the one-block loop.
+/// Eight 8-lane accumulators are kept side by side (2 rows × 32 columns, 4 × 16 or 8 × 8, by
+/// plane width): each tap's offset and weight are loaded once for all of them, and eight add
+/// chains hide the add latency that one to four chains left exposed (3 cycles per add, two
+/// adders). Every output still sums its taps in order t = 0, 1, …, so the bits are those of the
+/// one-block loop, whatever the tiling.
 @inline(__always)
 func correlatePlane(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, ws: UnsafePointer<Float>,
                     taps: Int, out: UnsafeMutablePointer<Float>, oh: Int, ow: Int) {
     let vecW = ow & ~7
+    var oy = 0
+    if vecW >= 32 {
+        let tiled = vecW & ~31
+        while oy + 2 <= oh {
+            var ox = 0
+            while ox < tiled {
+                correlateTile(src + oy * pitch + ox, pitch: pitch, offs: offs, ws: ws, taps: taps,
+                              out: out + oy * ow + ox, ow: ow, rows: 2, blocks: 4)
+                ox += 32
+            }
+            correlateRow(src, pitch: pitch, offs: offs, ws: ws, taps: taps, out: out, oy: oy, ow: ow, from: ox)
+            correlateRow(src, pitch: pitch, offs: offs, ws: ws, taps: taps, out: out, oy: oy + 1, ow: ow, from: ox)
+            oy += 2
+        }
+    } else if vecW >= 8 {
+        let blocks = vecW >= 16 ? 2 : 1, rows = 8 / blocks
+        while oy + rows <= oh {
+            correlateTile(src + oy * pitch, pitch: pitch, offs: offs, ws: ws, taps: taps,
+                          out: out + oy * ow, ow: ow, rows: rows, blocks: blocks)
+            for r in oy..<(oy + rows) {
+                correlateRow(src, pitch: pitch, offs: offs, ws: ws, taps: taps, out: out, oy: r, ow: ow,
+                             from: blocks * 8)
+            }
+            oy += rows
+        }
+    }
+    while oy < oh {
+        correlateRow(src, pitch: pitch, offs: offs, ws: ws, taps: taps, out: out, oy: oy, ow: ow, from: 0)
+        oy += 1
+    }
+}
+
+/// Eight 8-lane outputs at once: `rows` × `blocks` = 8 (2 × 4, 4 × 2 or 8 × 1), the top-left at
+/// `src` (input) and `out`.
+@inline(__always)
+func correlateTile(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, ws: UnsafePointer<Float>,
+                   taps: Int, out: UnsafeMutablePointer<Float>, ow: Int, rows: Int, blocks: Int) {
     let z = SIMD8<Float>(repeating: 0)
-    for oy in 0..<oh {
-        let row = src + oy * pitch
-        let orow = out + oy * ow
-        var ox = 0
-        while ox + 32 <= vecW {
-            var a0 = z, a1 = z, a2 = z, a3 = z
-            let r = row + ox
-            for t in 0..<taps {
-                let wv = SIMD8<Float>(repeating: ws[t]), q = r + offs[t]
-                a0 += wv * load8(q); a1 += wv * load8(q + 8); a2 += wv * load8(q + 16); a3 += wv * load8(q + 24)
-            }
-            store8(a0, orow + ox); store8(a1, orow + ox + 8); store8(a2, orow + ox + 16); store8(a3, orow + ox + 24)
-            ox += 32
-        }
-        while ox + 16 <= vecW {
-            var a0 = z, a1 = z
-            let r = row + ox
-            for t in 0..<taps {
-                let wv = SIMD8<Float>(repeating: ws[t]), q = r + offs[t]
-                a0 += wv * load8(q); a1 += wv * load8(q + 8)
-            }
-            store8(a0, orow + ox); store8(a1, orow + ox + 8)
-            ox += 16
-        }
-        while ox < vecW {
-            var acc = z
-            for t in 0..<taps { acc += ws[t] * load8(row + offs[t] + ox) }
-            store8(acc, orow + ox)
-            ox += 8
-        }
-        while ox < ow {
-            var acc: Float = 0
-            for t in 0..<taps { acc += ws[t] * row[offs[t] + ox] }
-            orow[ox] = acc
-            ox += 1
-        }
+    var a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z
+    // Accumulator i covers row i / blocks, columns 8·(i % blocks) ..< +8.
+    let o1 = 1 / blocks * pitch + 1 % blocks * 8, o2 = 2 / blocks * pitch + 2 % blocks * 8
+    let o3 = 3 / blocks * pitch + 3 % blocks * 8, o4 = 4 / blocks * pitch + 4 % blocks * 8
+    let o5 = 5 / blocks * pitch + 5 % blocks * 8, o6 = 6 / blocks * pitch + 6 % blocks * 8
+    let o7 = 7 / blocks * pitch + 7 % blocks * 8
+    for t in 0..<taps {
+        let wv = SIMD8<Float>(repeating: ws[t]), q = src + offs[t]
+        a0 += wv * load8(q); a1 += wv * load8(q + o1); a2 += wv * load8(q + o2); a3 += wv * load8(q + o3)
+        a4 += wv * load8(q + o4); a5 += wv * load8(q + o5); a6 += wv * load8(q + o6); a7 += wv * load8(q + o7)
+    }
+    let p1 = 1 / blocks * ow + 1 % blocks * 8, p2 = 2 / blocks * ow + 2 % blocks * 8
+    let p3 = 3 / blocks * ow + 3 % blocks * 8, p4 = 4 / blocks * ow + 4 % blocks * 8
+    let p5 = 5 / blocks * ow + 5 % blocks * 8, p6 = 6 / blocks * ow + 6 % blocks * 8
+    let p7 = 7 / blocks * ow + 7 % blocks * 8
+    store8(a0, out); store8(a1, out + p1); store8(a2, out + p2); store8(a3, out + p3)
+    store8(a4, out + p4); store8(a5, out + p5); store8(a6, out + p6); store8(a7, out + p7)
+}
+
+/// Outputs ox ..< ow of row oy: 8-lane blocks, then scalars.
+@inline(__always)
+func correlateRow(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, ws: UnsafePointer<Float>,
+                  taps: Int, out: UnsafeMutablePointer<Float>, oy: Int, ow: Int, from start: Int) {
+    let vecW = ow & ~7
+    let row = src + oy * pitch
+    let orow = out + oy * ow
+    var ox = start
+    let z = SIMD8<Float>(repeating: 0)
+    while ox < vecW {
+        var acc = z
+        for t in 0..<taps { acc += ws[t] * load8(row + offs[t] + ox) }
+        store8(acc, orow + ox)
+        ox += 8
+    }
+    while ox < ow {
+        var acc: Float = 0
+        for t in 0..<taps { acc += ws[t] * row[offs[t] + ox] }
+        orow[ox] = acc
+        ox += 1
     }
 }
 
@@ -234,8 +275,15 @@ func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsaf
                     // dw[t] += Σ dy · x shifted by tap t: 8-lane partial sums per image, then Double.
                     l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound)
                     if kw == 3 || kw == 5 {
-                        // One kernel row at a time: each dy chunk is loaded once for kw taps.
-                        for ky in 0..<kh {
+                        // Two kernel rows at a time (their taps are adjacent in the table): each dy
+                        // chunk is loaded once for 2·kw taps, in 2·kw independent add chains.
+                        var ky = 0
+                        while ky + 2 <= kh {
+                            tapPairRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
+                                           dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
+                            ky += 2
+                        }
+                        if ky < kh {
                             tapRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
                                        dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
                         }
@@ -312,4 +360,73 @@ func tapRowDots(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int
         totals[3] += Double(a3.sum() + t3)
         totals[4] += Double(a4.sum() + t4)
     }
+}
+
+/// `tapRowDots` for two adjacent kernel rows (2·kw = 6 or 10 taps, offsets and totals
+/// contiguous), each tap with its own accumulators and the same summation order, so the bits
+/// equal two `tapRowDots` calls.
+@inline(__always)
+func tapPairRowDots(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, kw: Int,
+                    dy: UnsafePointer<Float>, oh: Int, ow: Int, totals: UnsafeMutablePointer<Double>) {
+    if kw == 3 {
+        tapDots6(src, pitch: pitch, offs: offs, dy: dy, oh: oh, ow: ow, totals: totals)
+        return
+    }
+    let vecW = ow & ~7
+    let z = SIMD8<Float>(repeating: 0)
+    var a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, a8 = z, a9 = z
+    var t0: Float = 0, t1: Float = 0, t2: Float = 0, t3: Float = 0, t4: Float = 0
+    var t5: Float = 0, t6: Float = 0, t7: Float = 0, t8: Float = 0, t9: Float = 0
+    let o0 = offs[0], o1 = offs[1], o2 = offs[2], o3 = offs[3], o4 = offs[4]
+    let o5 = offs[5], o6 = offs[6], o7 = offs[7], o8 = offs[8], o9 = offs[9]
+    for oy in 0..<oh {
+        let row = src + oy * pitch, drow = dy + oy * ow
+        var ox = 0
+        while ox < vecW {
+            let dv = load8(drow + ox), r = row + ox
+            a0 += dv * load8(r + o0); a1 += dv * load8(r + o1); a2 += dv * load8(r + o2)
+            a3 += dv * load8(r + o3); a4 += dv * load8(r + o4); a5 += dv * load8(r + o5)
+            a6 += dv * load8(r + o6); a7 += dv * load8(r + o7); a8 += dv * load8(r + o8)
+            a9 += dv * load8(r + o9)
+            ox += 8
+        }
+        while ox < ow {
+            let d = drow[ox], r = row + ox
+            t0 += d * r[o0]; t1 += d * r[o1]; t2 += d * r[o2]; t3 += d * r[o3]; t4 += d * r[o4]
+            t5 += d * r[o5]; t6 += d * r[o6]; t7 += d * r[o7]; t8 += d * r[o8]; t9 += d * r[o9]
+            ox += 1
+        }
+    }
+    totals[0] += Double(a0.sum() + t0); totals[1] += Double(a1.sum() + t1); totals[2] += Double(a2.sum() + t2)
+    totals[3] += Double(a3.sum() + t3); totals[4] += Double(a4.sum() + t4); totals[5] += Double(a5.sum() + t5)
+    totals[6] += Double(a6.sum() + t6); totals[7] += Double(a7.sum() + t7); totals[8] += Double(a8.sum() + t8)
+    totals[9] += Double(a9.sum() + t9)
+}
+
+/// The 3×3 case of `tapPairRowDots`: six taps.
+@inline(__always)
+func tapDots6(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>,
+              dy: UnsafePointer<Float>, oh: Int, ow: Int, totals: UnsafeMutablePointer<Double>) {
+    let vecW = ow & ~7
+    let z = SIMD8<Float>(repeating: 0)
+    var a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z
+    var t0: Float = 0, t1: Float = 0, t2: Float = 0, t3: Float = 0, t4: Float = 0, t5: Float = 0
+    let o0 = offs[0], o1 = offs[1], o2 = offs[2], o3 = offs[3], o4 = offs[4], o5 = offs[5]
+    for oy in 0..<oh {
+        let row = src + oy * pitch, drow = dy + oy * ow
+        var ox = 0
+        while ox < vecW {
+            let dv = load8(drow + ox), r = row + ox
+            a0 += dv * load8(r + o0); a1 += dv * load8(r + o1); a2 += dv * load8(r + o2)
+            a3 += dv * load8(r + o3); a4 += dv * load8(r + o4); a5 += dv * load8(r + o5)
+            ox += 8
+        }
+        while ox < ow {
+            let d = drow[ox], r = row + ox
+            t0 += d * r[o0]; t1 += d * r[o1]; t2 += d * r[o2]; t3 += d * r[o3]; t4 += d * r[o4]; t5 += d * r[o5]
+            ox += 1
+        }
+    }
+    totals[0] += Double(a0.sum() + t0); totals[1] += Double(a1.sum() + t1); totals[2] += Double(a2.sum() + t2)
+    totals[3] += Double(a3.sum() + t3); totals[4] += Double(a4.sum() + t4); totals[5] += Double(a5.sum() + t5)
 }
