@@ -35,7 +35,8 @@ bench: build
 	$(BIN) bench store --init-channels 4 --layers 5 --batch-size 32 --method darts
 	$(BIN) bench store --init-channels 4 --layers 5 --batch-size 32 --method prime
 	$(BIN) bench store --init-channels 16 --layers 8 --batch-size 64 --method darts --repetitions 5
-	$(BIN) bench step --init-channels 8 --layers 5 --batch-size 32 --iterations 5
+	$(BIN) bench step --init-channels 8 --layers 5 --batch-size 32 --iterations 7
+	$(BIN) bench step --init-channels 8 --layers 5 --batch-size 32 --iterations 7 --weight-only
 	$(BIN) bench step --init-channels 16 --layers 8 --batch-size 64 --iterations 3
 	$(BIN) bench step --init-channels 16 --layers 8 --batch-size 64 --iterations 3 --weight-only
 

@@ -14,7 +14,7 @@ public struct CheckpointBenchmarkResult: Sendable {
 }
 
 public enum CheckpointBenchmark {
-    /// Runs `steps` real iterations of a `method` search at the given size on synthetic
+    /// Runs one warm-up and then `steps` timed real iterations of a `method` search at the given size on synthetic
     /// CIFAR-shaped data (timing each), then commits the resulting state `repetitions` times
     /// into a fresh run under `directory`.
     public static func run(channels: Int, layers: Int, batchSize: Int, method: String = "darts",
@@ -30,10 +30,12 @@ public enum CheckpointBenchmark {
         let runner = try SearchRunner(configuration: c, dataset: dataset)
         var stepSeconds: [Double] = []
         var record = StepRecord()
-        for _ in 0..<steps {
+        // One untimed warm-up step first: the first step of a process page-faults in its
+        // activation memory (≈ 1.5× a steady step), which would shrink the commit share.
+        for i in 0...steps {
             let start = DispatchTime.now().uptimeNanoseconds
             record = try runner.iterate()
-            stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            if i > 0 { stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         }
         let run = directory.appendingPathComponent("bench-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: run) }
