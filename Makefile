@@ -34,6 +34,8 @@ bench: build
 	$(BIN) bench data
 	$(BIN) bench store --init-channels 4 --layers 5 --batch-size 32 --method darts
 	$(BIN) bench store --init-channels 4 --layers 5 --batch-size 32 --method prime
+	$(BIN) bench store --init-channels 8 --layers 5 --batch-size 32 --method darts
+	$(BIN) bench store --init-channels 8 --layers 5 --batch-size 32 --method prime
 	$(BIN) bench store --init-channels 16 --layers 8 --batch-size 64 --method darts --repetitions 5
 	$(BIN) bench step --init-channels 8 --layers 5 --batch-size 32 --iterations 7
 	$(BIN) bench step --init-channels 8 --layers 5 --batch-size 32 --iterations 7 --weight-only

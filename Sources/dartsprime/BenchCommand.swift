@@ -22,7 +22,7 @@ struct BenchKernels: ParsableCommand {
     var batch: Int = 64
 
     func run() throws {
-        guard reps >= 1, batch >= 1 else { throw ValidationError("--reps and --batch must be positive.") }
+        guard reps >= 1, batch >= 1 else { throw flagError("bench kernels: --reps and --batch must be positive") }
         print("threads: \(DartsCore.threadCount) (DARTSPRIME_THREADS), OpenBLAS single-threaded, reps: \(reps)")
         print(pad("kernel", 44) + pad("ms", 10) + "GFLOP/s")
         let n = 1024

@@ -27,7 +27,7 @@ struct BenchStep: ParsableCommand {
 
     func run() throws {
         guard initChannels >= 2, initChannels % 2 == 0, layers >= 3, batchSize >= 2, iterations >= 1 else {
-            throw ValidationError("bench step: --init-channels must be even and ≥ 2, --layers ≥ 3, --batch-size ≥ 2, --iterations ≥ 1.")
+            throw flagError("bench step: --init-channels must be even and ≥ 2, --layers ≥ 3, --batch-size ≥ 2, --iterations ≥ 1")
         }
         print("bench step: C=\(initChannels) L=\(layers) batch=\(batchSize) iterations=\(iterations)"
               + (weightOnly ? " weight-only" : "") + " threads=\(DartsCore.threadCount)")

@@ -17,7 +17,7 @@ struct ResumeCommand: ParsableCommand {
 
     func validate() throws {
         if fromStep != nil && into == nil {
-            throw ValidationError("--from-step needs --into NEWRUN (forking leaves the original run untouched)")
+            throw flagError("resume: --from-step needs --into NEWRUN (forking leaves the original run untouched)")
         }
     }
 

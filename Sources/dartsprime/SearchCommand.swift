@@ -108,6 +108,13 @@ func finish(_ outcome: SearchOutcome, directory: URL) throws {
     }
 }
 
+/// A bad flag value: one line on stderr (no usage block) and exit status 64 (EX_USAGE), the
+/// status ArgumentParser gives its own parse errors.
+func flagError(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return ExitCode.validationFailure
+}
+
 /// Runs `body`; a failure becomes one line on stderr and exit status 1.
 func runReportingErrors<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as ExitCode { throw e } catch {

@@ -1,0 +1,37 @@
+// `bench step` as `make bench` and docs/BENCHMARKS.md use it: per-phase medians, then as the last
+// stdout line `median_s=<seconds> peak_rss_mb=<MB>` (issue 6's contract for scripts), at a tiny size.
+import Foundation
+import Testing
+
+@Suite struct BenchEndToEnd {
+    /// The last line's two figures, or nil if it does not have the contracted form.
+    func lastLineFigures(_ out: String) -> (seconds: Double, megabytes: Double)? {
+        guard let last = out.split(separator: "\n").last else { return nil }
+        let fields = last.split(separator: " ")
+        guard fields.count == 2, fields[0].hasPrefix("median_s="), fields[1].hasPrefix("peak_rss_mb="),
+              let s = Double(fields[0].dropFirst("median_s=".count)),
+              let m = Double(fields[1].dropFirst("peak_rss_mb=".count)) else { return nil }
+        return (s, m)
+    }
+
+    @Test(arguments: [false, true])
+    func benchStepPrintsPhasesThenTheMedianLine(weightOnly: Bool) throws {
+        let exe = try dartsprimeBinary()
+        let args = ["bench", "step", "--init-channels", "2", "--layers", "3", "--batch-size", "2", "--iterations", "2"]
+            + (weightOnly ? ["--weight-only"] : [])
+        let r = try execute(exe, args)
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let all = r.out + r.err
+        #expect(all.contains("weight_forward") && all.contains("weight_backward"))
+        #expect(all.contains("alpha_forward") == !weightOnly)
+        let figures = try #require(lastLineFigures(r.out), "stdout: \(r.out)")
+        #expect(figures.seconds > 0 && figures.seconds < 60)
+        #expect(figures.megabytes > 1)
+    }
+
+    @Test func benchStepRejectsABadSize() throws {
+        let r = try execute(try dartsprimeBinary(), ["bench", "step", "--init-channels", "0"])
+        #expect(r.status == 64)
+        #expect(r.err.split(separator: "\n").count == 1 && r.err.contains("--init-channels"), "stderr: \(r.err)")
+    }
+}
