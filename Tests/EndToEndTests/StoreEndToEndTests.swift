@@ -18,10 +18,14 @@ func dartsprimeBinary() throws -> URL {
 
 struct Outcome { var status: Int32; var out: String; var err: String }
 
-func execute(_ exe: URL, _ args: [String]) throws -> Outcome {
+/// Runs `exe` with `args`; `environment` entries are added to (and override) this process's.
+func execute(_ exe: URL, _ args: [String], environment: [String: String] = [:]) throws -> Outcome {
     let p = Process()
     p.executableURL = exe
     p.arguments = args
+    if !environment.isEmpty {
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out; p.standardError = err
     try p.run()

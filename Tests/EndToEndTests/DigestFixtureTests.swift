@@ -1,0 +1,120 @@
+// Refactors prove themselves by leaving recorded state digests unchanged: tiny searches (softmax
+// and CRB, first and second order, proximity and ADMM) on synthetic CIFAR-format data and on
+// Fashion-MNIST, run through the built binary, must reproduce the per-step state digests in
+// Fixtures/state_digests.json bit for bit.
+//
+// The children run with OPENBLAS_CORETYPE=Haswell: OpenBLAS picks its kernels by CPU (issue 12
+// measured different bits from its AVX-512 kernels), and the Haswell ones run on every x86-64
+// machine with AVX2. DARTSPRIME_RECORD_DIGESTS=1 rewrites the fixture (deliberately only: a
+// numerics change must say so in its commit).
+import Foundation
+import Testing
+
+/// One recorded search: a name, its data, and the search flags after `--profile tiny`.
+struct DigestCase: Sendable, CustomStringConvertible {
+    var name: String
+    var synthetic: Bool
+    var flags: [String]
+    var description: String { name }
+}
+
+enum DigestFixture {
+    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/state_digests.json")
+    static let fashionMNIST = "/usr/share/datasets/fashion-mnist"
+    static let environment = ["OPENBLAS_CORETYPE": "Haswell"]
+
+    static let cases: [DigestCase] = [
+        DigestCase(name: "synthetic-darts", synthetic: true, flags: ["--method", "darts"]),
+        DigestCase(name: "synthetic-prime", synthetic: true, flags: ["--method", "prime"]),
+        DigestCase(name: "synthetic-prime+crb", synthetic: true, flags: ["--method", "prime+crb"]),
+        DigestCase(name: "synthetic-fimt+admm", synthetic: true, flags: ["--method", "fimt+admm"]),
+        DigestCase(name: "synthetic-darts-second-order", synthetic: true, flags: ["--method", "darts", "--second-order"]),
+        DigestCase(name: "synthetic-darts+crb-second-order", synthetic: true, flags: ["--method", "darts+crb", "--second-order"]),
+        DigestCase(name: "fashion-mnist-prime", synthetic: false, flags: ["--method", "prime"]),
+        DigestCase(name: "fashion-mnist-darts+crb", synthetic: false, flags: ["--method", "darts+crb"]),
+        DigestCase(name: "fashion-mnist-darts-second-order", synthetic: false, flags: ["--method", "darts", "--second-order"]),
+    ]
+
+    /// Five CIFAR-10 training batches of 20 records each (label byte + 3072 pixel bytes) from a
+    /// fixed linear congruential sequence: the same files on every machine.
+    static func writeSyntheticCIFAR(into dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var state: UInt32 = 12345
+        func next() -> UInt8 {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+        for b in 1...5 {
+            var bytes: [UInt8] = []
+            for _ in 0..<20 {
+                bytes.append(next() % 10)
+                for _ in 0..<3072 { bytes.append(next()) }
+            }
+            try Data(bytes).write(to: dir.appendingPathComponent("data_batch_\(b).bin"))
+        }
+    }
+
+    /// Runs the case's search and returns the `state_digest` column of its history.
+    static func digests(_ c: DigestCase, exe: URL, scratch dir: URL) throws -> [String] {
+        var args = ["search", "--profile", "tiny", "--seed", "101", "--run", dir.appendingPathComponent(c.name).path]
+        if c.synthetic {
+            let data = dir.appendingPathComponent("cifar")
+            if !FileManager.default.fileExists(atPath: data.path) { try writeSyntheticCIFAR(into: data) }
+            args += ["--dataset", "cifar10", "--data", data.path]
+        } else {
+            args += ["--dataset", "fashion-mnist"]
+        }
+        let r = try execute(exe, args + c.flags, environment: environment)
+        guard r.status == 0 else { throw DigestFixtureError.failed("\(c.name): search exited \(r.status): \(r.err)") }
+        let h = try execute(exe, ["export", dir.appendingPathComponent(c.name).path, "history", "--format", "csv"])
+        let lines = h.out.split(separator: "\n").map(String.init)
+        guard let header = lines.first?.split(separator: ",").map(String.init),
+              let column = header.firstIndex(of: "state_digest") else {
+            throw DigestFixtureError.failed("\(c.name): export printed no state_digest column")
+        }
+        return lines.dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[column]) }
+    }
+
+    static func recorded() throws -> [String: [String]] {
+        let data = try Data(contentsOf: file)
+        return try JSONDecoder().decode([String: [String]].self, from: data)
+    }
+}
+
+enum DigestFixtureError: Error, CustomStringConvertible {
+    case failed(String)
+    var description: String { if case let .failed(m) = self { return m } else { return "" } }
+}
+
+@Suite("Recorded state digests", .serialized)
+struct DigestFixtureTests {
+    @Test("tiny searches reproduce their recorded per-step state digests", arguments: DigestFixture.cases)
+    func digestsUnchanged(_ c: DigestCase) throws {
+        if !c.synthetic && !FileManager.default.fileExists(atPath: DigestFixture.fashionMNIST) {
+            print("skipping \(c.name): Fashion-MNIST is not installed at \(DigestFixture.fashionMNIST) (make deps installs it)")
+            return
+        }
+        let exe = try dartsprimeBinary()
+        let dir = scratch("digests-\(c.name)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let got = try DigestFixture.digests(c, exe: exe, scratch: dir)
+        #expect(got.count >= 10 && Set(got).count == got.count, "\(c.name): \(got.count) digests")
+        if ProcessInfo.processInfo.environment["DARTSPRIME_RECORD_DIGESTS"] == "1" {
+            RecordLock.lock.withLock {
+                var all = (try? DigestFixture.recorded()) ?? [:]
+                all[c.name] = got
+                let e = JSONEncoder()
+                e.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try? e.encode(all).write(to: DigestFixture.file)
+            }
+            return
+        }
+        let expected = try #require(try DigestFixture.recorded()[c.name], "no recorded digests for \(c.name)")
+        #expect(got.count == expected.count, "\(c.name): \(got.count) steps, recorded \(expected.count)")
+        let first = zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(first == nil, "\(c.name): first differing step \(first.map { $0 + 1 } ?? 0)")
+    }
+}
+
+enum RecordLock { static let lock = NSLock() }
