@@ -44,11 +44,14 @@ let package = Package(
         .target(name: "ImageData", dependencies: ["DartsCore", "CZlib"]),
         // Operation names, genotypes, projection onto discrete architectures.
         .target(name: "Architecture"),
-        // Supernet, schedules, regularisers, the search loop (ties model, data and store).
-        .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture"]),
+        // The step loop, run kinds, the state codec and run-directory start/resume/fork: what every
+        // kind of run shares. Knows tensors, optimizers and the store, not models or data.
+        .target(name: "Training", dependencies: ["DartsCore", "DartsNN", "RunStore"]),
+        // Supernet, schedules, regularisers, and the CNN search as a run kind of the trainer.
+        .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
         // The command-line tool.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
+            "Search", "Training", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -57,7 +60,8 @@ let package = Package(
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "CHDF5"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "RunStore", "DartsCore", "DartsNN"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RunStore"]),
     ]
 )

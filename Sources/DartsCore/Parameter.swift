@@ -27,5 +27,15 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
         }
     }
 
+    /// Adds `gradient` (same shape) to the accumulated gradient, e.g. a regulariser's.
+    public func addToGradient(_ gradient: Tensor) {
+        precondition(gradient.shape == grad.shape, "gradient of shape \(gradient.shape) added to \(name) of shape \(grad.shape)")
+        gradient.withUnsafeBufferPointer { d in
+            grad.withUnsafeMutableBufferPointer { g in
+                for i in g.indices { g[i] += d[i] }
+            }
+        }
+    }
+
     public var description: String { "Parameter(\(name), shape: \(value.shape))" }
 }

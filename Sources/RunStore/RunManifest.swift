@@ -12,9 +12,16 @@ struct RunManifest: Codable, Equatable {
     var configurationJSON: String
     var environment: [String: String]
     var retention: RetentionPolicy
+    /// Which kind of run the directory holds (`cnn-search`, …); runs written before run kinds
+    /// existed have none and are CNN searches.
+    var runKind: String?
+
+    /// The run kind of a manifest without one.
+    static let defaultRunKind = "cnn-search"
 
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", configurationJSON = "configuration_json", environment, retention
+        case runKind = "run_kind"
     }
 
     /// Just enough to recognise the file and its version before decoding the rest.

@@ -9,7 +9,7 @@ extension RunStore {
         let contents = try CheckpointFile.read(checkpointURL(step))
         let rows = try history().filter { $0.step < step }
         let fork = try RunStore.create(at: target, configurationJSON: configurationJSON,
-                                       environment: environment, retention: retention)
+                                       environment: environment, retention: retention, runKind: runKind)
         try fork.writeCheckpoint(contents.checkpoint, row: contents.row,
                                  tensorDigests: contents.checkpoint.arrays.mapValues(StateDigest.tensor))
         for row in rows + [contents.row] { try fork.appendHistory(row) }

@@ -10,6 +10,8 @@ public final class RunStore {
     public let configurationJSON: String
     public let environment: [String: String]
     public let retention: RetentionPolicy
+    /// The kind of run (run.json's `run_kind`; `cnn-search` for runs written before it existed).
+    public let runKind: String
     /// Opened with `readOnly: true`: nothing on disk is ever changed.
     public let isReadOnly: Bool
 
@@ -43,6 +45,7 @@ public final class RunStore {
         self.configurationJSON = manifest.configurationJSON
         self.environment = manifest.environment
         self.retention = manifest.retention
+        self.runKind = manifest.runKind ?? RunManifest.defaultRunKind
         self.isReadOnly = readOnly
         storedSteps = []; epochEnds = []; openSegmentIndex = -1; openSegmentRows = []
     }
@@ -61,7 +64,7 @@ public final class RunStore {
     /// assembled under a temporary name beside `url` and renamed into place, so a crash leaves
     /// either no run or a complete empty one.
     public static func create(at url: URL, configurationJSON: String, environment: [String: String],
-                              retention: RetentionPolicy = .init()) throws -> RunStore {
+                              retention: RetentionPolicy = .init(), runKind: String? = nil) throws -> RunStore {
         let fm = FileManager.default
         let url = url.standardizedFileURL
         var isDir: ObjCBool = false
@@ -71,7 +74,8 @@ public final class RunStore {
             }
         }
         let manifest = RunManifest(format: RunManifest.format, formatVersion: RunManifest.formatVersion,
-                                   configurationJSON: configurationJSON, environment: environment, retention: retention)
+                                   configurationJSON: configurationJSON, environment: environment, retention: retention,
+                                   runKind: runKind)
         let parent = url.deletingLastPathComponent()
         let temp = parent.appendingPathComponent("\(AtomicFile.temporaryPrefix)\(url.lastPathComponent).\(getpid())")
         AtomicFile.removeStaleRunTemporaries(besides: url)

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import ImageData
 import Search
+import Training
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +26,8 @@ struct DemoCommand: ParsableCommand {
         StopSignals.install()
         FileHandle.standardError.write(Data("demo: \(c.method) on Fashion-MNIST, C=\(c.initChannels) L=\(c.layers), \(c.epochs) epochs on \(c.subset ?? 0) images\n".utf8))
         let outcome = try runReportingErrors {
-            try SearchSession.start(c, directory: directory, maxSteps: nil, progress: ProgressPrinter().report)
+            try RunKinds.launcher.start(try CNNSearch(configuration: c), directory: directory, maxSteps: nil,
+                                        progress: ProgressPrinter().report)
         }
         try finish(outcome, directory: directory)
     }

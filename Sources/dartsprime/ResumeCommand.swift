@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Search
+import Training
 
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,11 +26,11 @@ struct ResumeCommand: ParsableCommand {
         StopSignals.install()
         let source = URL(fileURLWithPath: runDirectory)
         let target = into.map { URL(fileURLWithPath: $0) }
-        let outcome: SearchOutcome
+        let outcome: RunOutcome
         do {
-            outcome = try SearchSession.resume(directory: source, fromStep: fromStep, into: target, maxSteps: maxSteps,
-                                               progress: ProgressPrinter().report)
-        } catch let SearchError.finished(message) {
+            outcome = try RunKinds.launcher.resume(directory: source, fromStep: fromStep, into: target, maxSteps: maxSteps,
+                                                   progress: ProgressPrinter().report)
+        } catch let TrainingError.finished(message) {
             // Not an error: a requeued job whose search already ended has nothing left to do.
             FileHandle.standardError.write(Data("\(message)\n".utf8))
             return

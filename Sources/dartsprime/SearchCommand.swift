@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import ImageData
 import Search
+import Training
 
 extension DatasetKind: ExpressibleByArgument {}
 extension SearchProfile: ExpressibleByArgument {}
@@ -90,18 +91,24 @@ struct SearchCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: runDirectory ?? "artifacts/runs/\(c.method)-\(c.dataset.rawValue)-s\(c.seed)")
         StopSignals.install()
         let outcome = try runReportingErrors {
-            try SearchSession.start(c, directory: directory, maxSteps: maxSteps, progress: ProgressPrinter().report)
+            try RunKinds.launcher.start(try CNNSearch(configuration: c), directory: directory, maxSteps: maxSteps,
+                                        progress: ProgressPrinter().report)
         }
         try finish(outcome, directory: directory)
     }
 }
 
+/// The run kinds this build can start and resume.
+enum RunKinds {
+    static var launcher: RunLauncher { RunLauncher(kinds: [CNNSearch.self]) }
+}
+
 /// Prints the outcome and exits with the documented status.
-func finish(_ outcome: SearchOutcome, directory: URL) throws {
+func finish(_ outcome: RunOutcome, directory: URL) throws {
     switch outcome {
-    case let .finished(genotype):
-        print(genotype)
-        FileHandle.standardError.write(Data("search finished; artifacts in \(directory.path)\n".utf8))
+    case let .finished(summary):
+        print(summary)
+        FileHandle.standardError.write(Data("run finished; artifacts in \(directory.path)\n".utf8))
     case let .stopped(step):
         FileHandle.standardError.write(Data("stopped after step \(step); continue with: dartsprime resume \(directory.path)\n".utf8))
         if StopSignals.stopRequested { throw ExitCode(StopSignals.preemptedExitStatus) }
@@ -121,33 +128,4 @@ func runReportingErrors<T>(_ body: () throws -> T) throws -> T {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         throw ExitCode.failure
     }
-}
-
-/// One progress line on stderr per step (at most one every half second, and every epoch end).
-final class ProgressPrinter: @unchecked Sendable {
-    private var last = Date.distantPast
-
-    func report(_ p: SearchProgress) {
-        let now = Date()
-        let epochEnd = p.record.genotype != nil
-        guard epochEnd || now.timeIntervalSince(last) >= 0.5 || p.step == p.totalSteps else { return }
-        last = now
-        let eta = Double(p.totalSteps - p.step) * p.secondsPerStep
-        var line = String(format: "epoch %d/%d step %d/%d loss %.4f acc %.3f α-steps %d %.2fs/step ETA %@",
-                          min(p.epoch + (epochEnd ? 0 : 1), p.epochs), p.epochs, p.step, p.totalSteps,
-                          p.record.trainLoss, p.record.trainAccuracy, p.alphaSteps, p.secondsPerStep,
-                          formatDuration(eta))
-        if epochEnd {
-            line += String(format: " | valid loss %.4f acc %.3f", p.record.validationLoss, p.record.validationAccuracy)
-        }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-        if let g = p.record.genotype { FileHandle.standardError.write(Data("  genotype: \(g)\n".utf8)) }
-    }
-}
-
-func formatDuration(_ s: Double) -> String {
-    guard s.isFinite else { return "?" }
-    let t = Int(s.rounded())
-    return t >= 3600 ? String(format: "%dh%02dm", t / 3600, (t % 3600) / 60)
-        : String(format: "%dm%02ds", t / 60, t % 60)
 }

@@ -1,9 +1,10 @@
 // A small search on real Fashion-MNIST learns: its training loss falls (SPEC §2 loop, end to end
-// in memory, without the run store).
+// in memory through the trainer, without the run store).
 
 import Testing
 import Foundation
 @testable import Search
+import Training
 import ImageData
 
 @Suite("Search on real data")
@@ -18,10 +19,11 @@ struct TrainingTests {
         c.batchSize = 16
         c.subset = 960
         c.epochs = 3
-        let runner = try SearchRunner(configuration: c, dataset: try SearchSession.loadDataset(c))
+        let search = try CNNSearch(configuration: c)
+        let trainer = Trainer(search)
         var losses: [Double] = []
-        while runner.counters.step < runner.totalSteps {
-            losses.append(try runner.iterate().trainLoss)
+        while search.counters.step < search.totalSteps {
+            losses.append(try trainer.step().loss)
         }
         #expect(losses.count == 90)
         let first = losses.prefix(10).reduce(0, +) / 10

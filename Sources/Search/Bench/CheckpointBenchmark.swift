@@ -5,6 +5,7 @@ import Foundation
 import DartsCore
 import ImageData
 import RunStore
+import Training
 
 public struct CheckpointBenchmarkResult: Sendable {
     public var commitMilliseconds: [Double]
@@ -27,22 +28,22 @@ public enum CheckpointBenchmark {
         let pixels = (0..<count * 3 * 32 * 32).map { _ in UInt8(truncatingIfNeeded: rng.nextUInt32()) }
         let labels = (0..<count).map { _ in Int32(rng.nextInt(below: 10)) }
         let dataset = ImageDataset(kind: .cifar10, pixels: pixels, labels: labels)
-        let runner = try SearchRunner(configuration: c, dataset: dataset)
+        let trainer = Trainer(try CNNSearch(configuration: c, dataset: dataset))
         var stepSeconds: [Double] = []
-        var record = StepRecord()
+        var output = StepOutput()
         // One untimed warm-up step first: the first step of a process page-faults in its
         // activation memory (≈ 1.5× a steady step), which would shrink the commit share.
         for i in 0...steps {
             let start = DispatchTime.now().uptimeNanoseconds
-            record = try runner.iterate()
+            output = try trainer.step()
             if i > 0 { stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         }
         let run = directory.appendingPathComponent("bench-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: run) }
-        let store = try RunStore.create(at: run, configurationJSON: try encodeJSON(c), environment: [:],
+        let store = try RunStore.create(at: run, configurationJSON: try StateJSON.encode(c), environment: [:],
                                         retention: RetentionPolicy(keepLast: 2, keepEpochEnds: false, everyNth: 0))
-        var checkpoint = try runner.checkpoint(record)
-        var history = runner.historyRow(record)
+        var checkpoint = try trainer.checkpoint(output)
+        var history = trainer.historyRow(output)
         var milliseconds: [Double] = []
         for r in 0...repetitions {
             checkpoint.step = r + 1

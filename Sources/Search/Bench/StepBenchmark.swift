@@ -50,19 +50,11 @@ public enum StepBenchmark {
             var marks: [(String, Double)] = []
             func mark(_ name: String) { let now = clock(); marks.append((name, now - t)); t = now }
             if !weightOnly {
-                net.alphasNormal.zeroGrad(); net.alphasReduce.zeroGrad()
-                let tape = Tape()
-                let loss = tape.crossEntropy(net.forward(tape, input: xv, mode: .alphaStep), labels: yv)
-                mark("alpha_forward")
-                tape.backward(loss)
+                _ = net.backpropagate(images: xv, labels: yv, mode: .alphaStep, afterForward: { mark("alpha_forward") })
                 mark("alpha_backward")
-                adam.step([net.alphasNormal, net.alphasReduce])
+                adam.step(net.alphas)
             }
-            for p in net.weights { p.zeroGrad() }
-            let tape = Tape()
-            let loss = tape.crossEntropy(net.forward(tape, input: xt, mode: .weightStep), labels: yt)
-            mark("weight_forward")
-            tape.backward(loss)
+            _ = net.backpropagate(images: xt, labels: yt, mode: .weightStep, afterForward: { mark("weight_forward") })
             mark("weight_backward")
             _ = clipGradientNorm(net.weights, maxNorm: 5)
             sgd.step(net.weights)

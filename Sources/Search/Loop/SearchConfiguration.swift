@@ -3,6 +3,7 @@
 // The configuration is stored as JSON in the run directory; `resume` rebuilds the search from it.
 
 import ImageData
+import Training
 
 /// Named presets: `paper` is SPEC's defaults; the others scale the search down for 2-core CPUs.
 public enum SearchProfile: String, Codable, CaseIterable, Sendable {
@@ -80,7 +81,7 @@ public struct SearchConfiguration: Codable, Sendable, Equatable {
 
     /// Checks the values a user can get wrong; the message names the flag.
     public func validate() throws {
-        func fail(_ m: String) throws -> Never { throw SearchError.invalidConfiguration(m) }
+        func fail(_ m: String) throws -> Never { throw TrainingError.invalidConfiguration(m) }
         if initChannels < 1 { try fail("--init-channels must be at least 1, got \(initChannels)") }
         if layers < 3 { try fail("--layers must be at least 3 (two reduction cells), got \(layers)") }
         if epochs < 1 { try fail("--epochs must be at least 1, got \(epochs)") }
@@ -89,20 +90,5 @@ public struct SearchConfiguration: Codable, Sendable, Equatable {
         if stepRatio < 1 { try fail("--step-ratio must be at least 1, got \(stepRatio)") }
         if let p = trainFraction, !(p > 0 && p < 1) { try fail("--train-fraction must be in (0, 1), got \(p)") }
         _ = try MethodSpec.parse(method)
-    }
-}
-
-/// Errors of the search layer; each prints as one sentence.
-public enum SearchError: Error, CustomStringConvertible {
-    case invalidConfiguration(String)
-    case incompatibleCheckpoint(String)
-    case finished(String)
-
-    public var description: String {
-        switch self {
-        case let .invalidConfiguration(m): return "invalid configuration: \(m)"
-        case let .incompatibleCheckpoint(m): return m
-        case let .finished(m): return m
-        }
     }
 }

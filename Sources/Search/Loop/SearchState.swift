@@ -1,21 +1,5 @@
-// Everything a search needs to continue: model, optimisers, schedule, regulariser, data order,
-// counters. `SearchStateCodec` turns it into a RunStore checkpoint and back.
-
-import DartsCore
-import DartsNN
-import ImageData
-
-/// Counters of the loop. `step` is the number of completed iterations.
-public struct LoopCounters: Codable, Sendable, Equatable {
-    public var step: Int = 0
-    public var epoch: Int = 0
-    /// Index of the next batch within the current epoch.
-    public var batchInEpoch: Int = 0
-    public var alphaSteps: Int = 0
-    /// Epochs done so far as a fraction (SPEC: clock += 1/nb per iteration).
-    public var clock: Double = 0
-    public init() {}
-}
+// What one search iteration observed; `CNNSearch.output` turns it into the step's checkpoint
+// observations, history row and progress.
 
 /// Per-step observations that go into the history and the checkpoint.
 public struct StepRecord: Sendable {
@@ -34,6 +18,8 @@ public struct StepRecord: Sendable {
     public var edgeTraceReduce: [Double] = []
     public var trainIndices: [Int] = []
     public var alphaIndices: [Int] = []
+    /// α steps taken so far, this one included.
+    public var alphaStepsTotal: Int = 0
     /// End of epoch only: supernet evaluation on the α split, and the genotype.
     public var validationLoss: Double = .nan
     public var validationAccuracy: Double = .nan

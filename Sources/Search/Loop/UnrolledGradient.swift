@@ -11,24 +11,11 @@ import ImageData
 public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [String: Tensor], momentum: Float,
                                          weightDecay decay: Float, train: Batch, valid: Batch,
                                          learningRate eta: Float) -> (crossEntropy: Double, accuracy: Double) {
-    var validAccuracy = Double.nan
     let weights = model.weights
-    let alphas = [model.alphasNormal, model.alphasReduce]
+    let alphas = model.alphas
     let saved = weights.map(\.value)
-    func gradients(_ batch: Batch, _ mode: ForwardMode) -> Double {
-        for p in weights + alphas { p.zeroGrad() }
-        let tape = Tape()
-        let logits = model.forward(tape, input: batch.images, mode: mode)
-        let loss = tape.crossEntropy(logits, labels: batch.labels)
-        let value = Double(tape.value(loss).scalar)
-        if mode.alphasRequireGrad && mode.weightsRequireGrad {
-            validAccuracy = accuracy(tape.value(logits), batch.labels)
-        }
-        tape.backward(loss)
-        return value
-    }
     // Virtual step w′.
-    _ = gradients(train, .weightStep)
+    _ = model.backpropagate(train, mode: .weightStep)
     for (p, w) in zip(weights, saved) {
         let buffer = momentumBuffers[p.name]
         var next = w
@@ -43,7 +30,8 @@ public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [Stri
         p.value = next
     }
     // ∇ of L_val at (w′, α) for both α and w′.
-    let ce = gradients(valid, ForwardMode(training: true, weightsRequireGrad: true, alphasRequireGrad: true))
+    let (ce, validAccuracy) = model.backpropagate(
+        valid, mode: ForwardMode(training: true, weightsRequireGrad: true, alphasRequireGrad: true))
     let alphaGradients = alphas.map(\.grad)
     let direction = weights.map(\.grad)
     var squared = 0.0
@@ -58,7 +46,7 @@ public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [Stri
             }
             p.value = shifted
         }
-        _ = gradients(train, .alphaStep)
+        _ = model.backpropagate(train, mode: .alphaStep)
         return alphas.map(\.grad)
     }
     let plus = alphaGradientsAt(sign: 1)

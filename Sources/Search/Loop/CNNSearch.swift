@@ -1,6 +1,6 @@
-// The search loop of SPEC §2: per iteration an optional α step, a weight step, CRB pruning and
-// ADMM updates; at each epoch end a supernet evaluation and the genotype; every step committed
-// to the run store.
+// The CNN architecture search of SPEC §2 as a run kind of the shared trainer: per iteration an
+// optional α step, a weight step, CRB pruning and ADMM updates; at each epoch end a supernet
+// evaluation and the genotype. The trainer commits every step.
 
 import Foundation
 import DartsCore
@@ -8,27 +8,11 @@ import DartsNN
 import ImageData
 import Architecture
 import RunStore
+import Training
 
-/// Why `run` returned.
-public enum SearchOutcome: Sendable, Equatable {
-    /// All epochs done.
-    case finished(genotype: String)
-    /// Stopped after `--max-steps` or a stop request; the newest step is committed.
-    case stopped(step: Int)
-}
+public final class CNNSearch: RunKind {
+    public static let kindName = "cnn-search"
 
-/// Progress reported after every committed step.
-public struct SearchProgress: Sendable {
-    public var step: Int
-    public var totalSteps: Int
-    public var epoch: Int
-    public var epochs: Int
-    public var record: StepRecord
-    public var alphaSteps: Int
-    public var secondsPerStep: Double
-}
-
-public final class SearchRunner {
     public let configuration: SearchConfiguration
     public let method: MethodSpec
     public let model: Supernet
@@ -42,18 +26,20 @@ public final class SearchRunner {
     let trainIndices: [Int]
     let alphaIndices: [Int]
     let augmentation: AugmentationConfig
-    public internal(set) var counters: LoopCounters
+    public var counters = LoopCounters()
+    /// α steps taken so far.
+    public internal(set) var alphaSteps = 0
     /// CRB: entries of α pruned for good, normal and reduce.
     var pruningNormal: CRBPruning
     var pruningReduce: CRBPruning
 
     /// Batches per epoch: one pass over the weight split.
     public var batchesPerEpoch: Int { trainStream.batchesPerPass }
-    public var totalSteps: Int { batchesPerEpoch * configuration.epochs }
+    public var epochs: Int { configuration.epochs }
 
     // MARK: - Construction
 
-    /// A fresh search at step 0.
+    /// A fresh search at step 0 on `dataset`.
     public init(configuration: SearchConfiguration, dataset: ImageDataset) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -66,7 +52,8 @@ public final class SearchRunner {
         adam = Adam(lr: Float(configuration.archLearningRate), beta1: Float(configuration.archBeta1),
                     beta2: Float(configuration.archBeta2), eps: Float(configuration.archEpsilon),
                     weightDecay: method.activation == .crb ? 0 : Float(configuration.archWeightDecay))
-        schedule = Self.makeSchedule(configuration, method: method)
+        schedule = ArchitectureSchedule(kind: method.schedule, r: configuration.stepRatio, tau0: configuration.fimtTau0,
+                                        gammaInc: configuration.fimtGammaIncrease, beta: configuration.fimtBeta)
         regularizer = RegularizerState(kind: method.regularizer, rho: configuration.rho,
                                        admmFrequency: configuration.admmFrequency,
                                        admmDiscount: configuration.admmDiscount,
@@ -74,7 +61,7 @@ public final class SearchRunner {
         let p = configuration.trainFraction ?? method.trainFraction(r: configuration.stepRatio)
         let split = splitIndices(count: dataset.count, trainFraction: p)
         guard !split.train.isEmpty, !split.alpha.isEmpty else {
-            throw SearchError.invalidConfiguration(
+            throw TrainingError.invalidConfiguration(
                 "the train/α split of \(dataset.count) images at fraction \(p) leaves one side empty; use a larger --subset")
         }
         trainIndices = split.train
@@ -85,9 +72,35 @@ public final class SearchRunner {
                                   seed: configuration.seed, stream: 1, augmentation: augmentation)
         alphaStream = BatchStream(indices: split.alpha, batchSize: configuration.batchSize,
                                   seed: configuration.seed, stream: 2, augmentation: augmentation)
-        counters = LoopCounters()
         pruningNormal = CRBPruning(count: model.alphasNormal.value.count)
         pruningReduce = CRBPruning(count: model.alphasReduce.value.count)
+    }
+
+    /// A fresh search loading the dataset its configuration names.
+    public convenience init(configuration: SearchConfiguration) throws {
+        try configuration.validate()
+        try self.init(configuration: configuration, dataset: try Self.loadDataset(configuration))
+    }
+
+    public convenience init(configurationJSON: String) throws {
+        try self.init(configuration: try StateJSON.decode(SearchConfiguration.self, configurationJSON, key: "configuration"))
+    }
+
+    public func configurationJSON() throws -> String { try StateJSON.encode(configuration) }
+
+    public var retention: RetentionPolicy {
+        RetentionPolicy(keepLast: configuration.keepLast, keepEpochEnds: true, everyNth: configuration.keepEvery)
+    }
+
+    /// Loads the dataset named by `configuration` (training split, optional subset).
+    public static func loadDataset(_ c: SearchConfiguration) throws -> ImageDataset {
+        let dir = URL(fileURLWithPath: c.dataDirectory ?? c.dataset.defaultDirectory)
+        if c.dataDirectory == nil && !FileManager.default.fileExists(atPath: dir.path) {
+            // The default place is empty: say which flag points elsewhere.
+            throw TrainingError.invalidConfiguration(
+                "no \(c.dataset.rawValue) data at the default folder \(dir.path); pass --data PATH (the folder with \(c.dataset.fileNames(.train).joined(separator: ", ")))")
+        }
+        return try ImageDataset.load(c.dataset, directory: dir, split: .train, subset: c.subset)
     }
 
     static func supernetConfiguration(_ c: SearchConfiguration, method: MethodSpec, dataset: ImageDataset) -> SupernetConfiguration {
@@ -95,44 +108,26 @@ public final class SearchRunner {
                               inputChannels: dataset.channels, activation: method.activation)
     }
 
-    static func makeSchedule(_ c: SearchConfiguration, method: MethodSpec) -> ArchitectureSchedule {
-        ArchitectureSchedule(kind: method.schedule, r: c.stepRatio, tau0: c.fimtTau0,
-                             gammaInc: c.fimtGammaIncrease, beta: c.fimtBeta)
+    // MARK: - One iteration
+
+    public func iterate() throws -> StepOutput {
+        var record = try searchIteration()
+        record.alphaStepsTotal = alphaSteps
+        return output(record)
     }
 
-    // MARK: - The loop
-
-    /// Runs until the search ends, `maxSteps` more iterations are done, or `shouldStop` says so
-    /// (checked after each committed step). Commits every step to `store`.
-    public func run(store: RunStore, maxSteps: Int? = nil, shouldStop: () -> Bool = { false },
-                    progress: (SearchProgress) -> Void = { _ in }) throws -> SearchOutcome {
-        var done = 0
-        let started = Date()
-        while counters.step < totalSteps {
-            if let m = maxSteps, done >= m { return .stopped(step: counters.step) }
-            let record = try iterate()
-            let epochEnd = counters.batchInEpoch == 0
-            try commit(record, to: store, epochEnd: epochEnd)
-            done += 1
-            let elapsed = Date().timeIntervalSince(started)
-            progress(SearchProgress(step: counters.step, totalSteps: totalSteps, epoch: counters.epoch,
-                                    epochs: configuration.epochs, record: record, alphaSteps: counters.alphaSteps,
-                                    secondsPerStep: elapsed / Double(done)))
-            if shouldStop() && counters.step < totalSteps { return .stopped(step: counters.step) }
-        }
-        let genotype = currentGenotype().description
-        try store.writeArtifact(named: "genotype.txt", contents: genotype + "\n")
-        try store.writeStatus(["state": "finished", "genotype": genotype, "step": String(counters.step)])
-        return .finished(genotype: genotype)
+    public func endEpoch(_ output: inout StepOutput) throws {
+        let (loss, accuracy) = evaluateOnAlphaSplit()
+        addEpochEnd(validationLoss: loss, validationAccuracy: accuracy, genotype: currentGenotype().description,
+                    to: &output)
     }
 
-    /// One iteration (SPEC §2 steps 1–5), plus the epoch-end evaluation after the last batch.
-    func iterate() throws -> StepRecord {
+    /// SPEC §2 steps 2–5 for batch `counters.batchInEpoch` (the trainer did step 1, the clock).
+    func searchIteration() throws -> StepRecord {
         var record = StepRecord()
-        let nb = batchesPerEpoch
         let b = counters.batchInEpoch
         if b == 0 {
-            // Epoch start: fresh permutations of both splits, learning rate of this epoch.
+            // Epoch start: fresh permutations of both splits.
             trainStream.restart()
             alphaStream.restart()
         }
@@ -140,7 +135,6 @@ public final class SearchRunner {
                                     base: configuration.learningRate, minimum: configuration.learningRateMin)
         sgd.lr = Float(lr)
         record.learningRate = lr
-        counters.clock += 1.0 / Double(nb)
 
         // Second order needs the weight step's batch for the unrolled step: draw it first.
         let earlyTrainBatch = configuration.secondOrder ? trainStream.next(from: dataset) : nil
@@ -156,7 +150,7 @@ public final class SearchRunner {
             } else {
                 alphaStep(batch, record: &record)
             }
-            counters.alphaSteps += 1
+            alphaSteps += 1
         }
         record.alphaStep = takeAlphaStep
 
@@ -170,19 +164,7 @@ public final class SearchRunner {
         if method.activation == .crb { pruneNonPositiveAlphas() }
         // 5. ADMM: every admm_freq α steps update Z and U.
         if takeAlphaStep {
-            regularizer.afterAlphaStep(alphas: [model.alphasNormal.value, model.alphasReduce.value],
-                                       activation: method.activation)
-        }
-
-        counters.step += 1
-        counters.batchInEpoch += 1
-        if counters.batchInEpoch == nb {
-            let (loss, accuracy) = evaluateOnAlphaSplit()
-            record.validationLoss = loss
-            record.validationAccuracy = accuracy
-            record.genotype = currentGenotype().description
-            counters.batchInEpoch = 0
-            counters.epoch += 1
+            regularizer.afterAlphaStep(alphas: model.alphas.map(\.value), activation: method.activation)
         }
         return record
     }
@@ -190,15 +172,9 @@ public final class SearchRunner {
     /// First-order α step: gradient of CE on the α batch (BN in training mode), plus the
     /// regulariser, then Adam.
     func alphaStep(_ batch: Batch, record: inout StepRecord) {
-        model.alphasNormal.zeroGrad()
-        model.alphasReduce.zeroGrad()
-        let tape = Tape()
-        let logits = model.forward(tape, input: batch.images, mode: .alphaStep)
-        let loss = tape.crossEntropy(logits, labels: batch.labels)
-        let ce = Double(tape.value(loss).scalar)
-        record.alphaAccuracy = accuracy(tape.value(logits), batch.labels)
-        tape.backward(loss)
-        finishAlphaStep(crossEntropy: ce, record: &record)
+        let r = model.backpropagate(batch, mode: .alphaStep)
+        record.alphaAccuracy = r.accuracy
+        finishAlphaStep(crossEntropy: r.loss, record: &record)
     }
 
     /// Second-order α step: the unrolled gradient (`unrolledArchitectureGradient`), the
@@ -213,38 +189,27 @@ public final class SearchRunner {
 
     /// Adds the regulariser to α's gradient and takes the Adam step (shared by both orders).
     private func finishAlphaStep(crossEntropy ce: Double, record: inout StepRecord) {
-        // Regulariser: value added to the loss, gradient added to α's.
-        let reg = regularizer.evaluate(alphas: [model.alphasNormal.value, model.alphasReduce.value],
-                                       activation: method.activation,
+        let reg = regularizer.evaluate(alphas: model.alphas.map(\.value), activation: method.activation,
                                        clockOverEpochs: counters.clock / Double(configuration.epochs))
-        add(reg.gradients[0], into: model.alphasNormal)
-        add(reg.gradients[1], into: model.alphasReduce)
+        for (alpha, gradient) in zip(model.alphas, reg.gradients) { alpha.addToGradient(gradient) }
         record.regularizer = reg.value
         record.alphaLoss = ce + reg.value
         // CRB: pruned entries stay exactly zero (Adam's moments must not move them).
         let frozen = method.activation == .crb
             ? [model.alphasNormal.name: pruningNormal.pruned, model.alphasReduce.name: pruningReduce.pruned] : nil
-        adam.step([model.alphasNormal, model.alphasReduce], frozen: frozen)
+        adam.step(model.alphas, frozen: frozen)
     }
 
     func weightStep(_ batch: Batch, record: inout StepRecord) {
-        for p in model.weights { p.zeroGrad() }
-        let tape = Tape()
-        let logits = model.forward(tape, input: batch.images, mode: .weightStep)
-        let loss = tape.crossEntropy(logits, labels: batch.labels)
-        record.trainLoss = Double(tape.value(loss).scalar)
-        record.trainAccuracy = accuracy(tape.value(logits), batch.labels)
-        tape.backward(loss)
+        let r = model.backpropagate(batch, mode: .weightStep)
+        record.trainLoss = r.loss
+        record.trainAccuracy = r.accuracy
         // FIMT: Σ over weights of squared gradients, before clipping and weight decay.
-        var fimt = 0.0
-        for p in model.weights {
-            p.grad.withUnsafeBufferPointer { g in for v in g { fimt += Double(v) * Double(v) } }
-        }
-        record.fimt = fimt
+        record.fimt = model.weightGradientSquaredSum()
         let traces = model.edgeTraces()
         record.edgeTraceNormal = traces.normal
         record.edgeTraceReduce = traces.reduce
-        schedule.recordFIMT(fimt)
+        schedule.recordFIMT(record.fimt)
         record.gradientNorm = Double(clipGradientNorm(model.weights, maxNorm: Float(configuration.gradientClip)))
         sgd.step(model.weights)
     }
@@ -256,27 +221,16 @@ public final class SearchRunner {
         regularizer.updateMasks([pruningNormal.activeMask, pruningReduce.activeMask])
     }
 
-    private func add(_ gradient: Tensor, into p: Parameter) {
-        precondition(gradient.shape == p.grad.shape, "regulariser gradient has shape \(gradient.shape), α \(p.grad.shape)")
-        gradient.withUnsafeBufferPointer { d in
-            p.grad.withUnsafeMutableBufferPointer { g in
-                for i in g.indices { g[i] += d[i] }
-            }
-        }
-    }
-
     // MARK: - Evaluation and genotype
 
     /// Evaluation-mode loss and accuracy of the supernet on the whole α split.
     public func evaluateOnAlphaSplit() -> (loss: Double, accuracy: Double) {
         var lossSum = 0.0, correct = 0.0, seen = 0
         for batch in batches(of: dataset, indices: alphaIndices, batchSize: configuration.evaluationBatchSize) {
-            let tape = Tape()
-            let logits = model.forward(tape, input: batch.images, mode: .evaluation)
-            let loss = tape.crossEntropy(logits, labels: batch.labels)
+            let r = model.evaluate(batch)
             let n = batch.labels.count
-            lossSum += Double(tape.value(loss).scalar) * Double(n)
-            correct += accuracy(tape.value(logits), batch.labels) * Double(n)
+            lossSum += r.loss * Double(n)
+            correct += r.accuracy * Double(n)
             seen += n
         }
         return seen == 0 ? (.nan, .nan) : (lossSum / Double(seen), correct / Double(seen))
@@ -292,18 +246,9 @@ public final class SearchRunner {
                         reduceActivated: method.activation.activatedRows(model.alphasReduce.value),
                         opNames: model.configuration.opNames)
     }
-}
 
-/// Fraction of rows of `logits` (N × K) whose arg-max is the label.
-func accuracy(_ logits: Tensor, _ labels: [Int]) -> Double {
-    let k = logits.shape[1]
-    var correct = 0
-    logits.withUnsafeBufferPointer { l in
-        for (i, y) in labels.enumerated() {
-            var best = 0
-            for j in 1..<k where l[i * k + j] > l[i * k + best] { best = j }
-            if best == y { correct += 1 }
-        }
+    public func finish() throws -> RunResult {
+        let genotype = currentGenotype().description
+        return RunResult(summary: genotype, status: ["genotype": genotype], artifacts: ["genotype.txt": genotype + "\n"])
     }
-    return labels.isEmpty ? .nan : Double(correct) / Double(labels.count)
 }

@@ -1,0 +1,116 @@
+// What a CNN search stores: its state entries (each under one key, read back on resume) and
+// each step's observations (checkpoint entries and history values that are never read back).
+// Every key is listed in docs/SEARCH_STATE.md.
+
+import DartsCore
+import ImageData
+import RunStore
+import Training
+
+/// The search's counters as stored under `counters`: the trainer's plus the α steps.
+struct SearchCounters: Codable {
+    var step: Int, epoch: Int, batchInEpoch: Int, clock: Double
+    var alphaSteps: Int
+}
+
+extension CNNSearch {
+    public var stateEntries: [StateEntry] {
+        [
+            .parameters("model") { [model] in model.namedTensors },
+            .sgd("optimizer/sgd", sgd),
+            .adam("optimizer/adam", adam),
+            .json("counters", get: { [unowned self] in
+                SearchCounters(step: counters.step, epoch: counters.epoch, batchInEpoch: counters.batchInEpoch,
+                               clock: counters.clock, alphaSteps: alphaSteps)
+            }, set: { [unowned self] c in
+                counters.step = c.step; counters.epoch = c.epoch; counters.batchInEpoch = c.batchInEpoch
+                counters.clock = c.clock; alphaSteps = c.alphaSteps
+            }),
+            .json("schedule", get: { [unowned self] in schedule }, set: { [unowned self] in schedule = $0 }),
+            .json("regularizer", get: { [unowned self] in regularizer }, set: { [unowned self] in regularizer = $0 }),
+            .json("data/train_stream", get: { [unowned self] in trainStream.state }, set: { [unowned self] in
+                trainStream = try BatchStream(indices: trainIndices, batchSize: configuration.batchSize,
+                                              augmentation: augmentation, state: $0)
+            }),
+            .json("data/alpha_stream", get: { [unowned self] in alphaStream.state }, set: { [unowned self] in
+                alphaStream = try BatchStream(indices: alphaIndices, batchSize: configuration.batchSize,
+                                              augmentation: augmentation, state: $0)
+            }),
+            StateEntry("crb", save: { [unowned self] w in
+                let shape = model.alphasNormal.shape
+                w.array("pruned_normal", StoredArray(flags: pruningNormal.pruned, shape: shape))
+                w.array("pruned_reduce", StoredArray(flags: pruningReduce.pruned, shape: model.alphasReduce.shape))
+            }, load: { [unowned self] r in
+                pruningNormal.pruned = try Self.mask(r, "pruned_normal", count: model.alphasNormal.value.count)
+                pruningReduce.pruned = try Self.mask(r, "pruned_reduce", count: model.alphasReduce.value.count)
+            }),
+        ]
+    }
+
+    private static func mask(_ r: StateReader, _ key: String, count: Int) throws -> [Bool] {
+        guard case let .uint8(v) = try r.array(key).data, v.count == count else {
+            throw TrainingError.incompatibleCheckpoint(
+                "checkpoint of step \(r.checkpoint.step) has no valid crb/\(key) (\(count) flags expected)")
+        }
+        return v.map { $0 != 0 }
+    }
+
+    /// The step's observations: checkpoint entries, history row and progress.
+    func output(_ record: StepRecord) -> StepOutput {
+        var out = StepOutput()
+        let (an, ar) = activatedAlphas()
+        let k = model.alphasNormal.shape[1]
+        var w = out.observations
+        w.tensor("alphas_activated/alphas_normal", an)
+        w.tensor("alphas_activated/alphas_reduce", ar)
+        if !record.edgeTraceNormal.isEmpty {
+            let edges = model.alphasNormal.shape[0]
+            w.array("fimt/edge_trace_normal", StoredArray(doubles: record.edgeTraceNormal, shape: [edges, k]))
+            w.array("fimt/edge_trace_reduce", StoredArray(doubles: record.edgeTraceReduce, shape: [edges, k]))
+        }
+        w.array("data/train_indices", StoredArray(ints: record.trainIndices))
+        w.array("data/alpha_indices", StoredArray(ints: record.alphaIndices))
+        w.scalar("fimt/F", record.fimt)
+        w.scalar("fimt/Fbar", record.fimtAverage)
+        w.scalar("fimt/tau", record.threshold)
+        w.scalar("loss/train", record.trainLoss)
+        w.scalar("loss/alpha", record.alphaLoss)
+        w.scalar("regularizer", record.regularizer)
+        w.integer("alpha_steps", record.alphaStepsTotal)
+        w.integer("fimt/alpha_step", record.alphaStep ? 1 : 0)
+        w.string("method", method.name)
+        out.observations = w
+        out.history = [
+            "lr": record.learningRate,
+            "train_loss": record.trainLoss,
+            "train_acc": record.trainAccuracy,
+            "alpha_loss": record.alphaLoss,
+            "alpha_acc": record.alphaAccuracy,
+            "valid_loss": .nan,
+            "valid_acc": .nan,
+            "F": record.fimt,
+            "Fbar": record.fimtAverage,
+            "tau": record.threshold,
+            "alpha_step": record.alphaStep ? 1 : 0,
+            "alpha_steps_total": Double(record.alphaStepsTotal),
+            "regularizer": record.regularizer,
+            "grad_norm": record.gradientNorm,
+        ]
+        out.historyArrays = ["alphas_normal": StoredArray(an), "alphas_reduce": StoredArray(ar)]
+        out.loss = record.trainLoss
+        out.accuracy = record.trainAccuracy
+        out.progressExtras = [("α-steps", String(record.alphaStepsTotal))]
+        return out
+    }
+
+    /// Epoch end: the supernet's evaluation on the α split and the genotype, recorded in the
+    /// history, the checkpoint and `genotype_epoch<E>.txt`.
+    func addEpochEnd(validationLoss: Double, validationAccuracy: Double, genotype: String, to out: inout StepOutput) {
+        out.history["valid_loss"] = validationLoss
+        out.history["valid_acc"] = validationAccuracy
+        out.observations.string("genotype", genotype)
+        out.artifacts["genotype_epoch\(counters.epoch).txt"] = genotype + "\n"
+        out.epochSummary = String(format: "valid loss %.4f acc %.3f", validationLoss, validationAccuracy)
+        out.epochNote = "genotype: \(genotype)"
+    }
+}

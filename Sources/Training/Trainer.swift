@@ -1,0 +1,115 @@
+// The step loop every run kind shares: advance the counters, let the run kind iterate, commit
+// the step (state entries + observations + history row) to the run store, report progress,
+// and stop cleanly after `--max-steps` or a stop request (SIGINT/SIGTERM).
+
+import Foundation
+import RunStore
+
+/// Why `Trainer.run` returned.
+public enum RunOutcome: Sendable, Equatable {
+    /// All steps done; `summary` is the line for stdout (e.g. the genotype).
+    case finished(summary: String)
+    /// Stopped after `maxSteps` or a stop request; the newest step is committed.
+    case stopped(step: Int)
+}
+
+/// Progress reported after every committed step.
+public struct Progress {
+    public var step: Int
+    public var totalSteps: Int
+    /// Epochs completed (after an epoch end) or the epoch in progress, 1-based for display.
+    public var epoch: Int
+    public var epochs: Int
+    public var epochEnd: Bool
+    public var secondsPerStep: Double
+    public var output: StepOutput
+
+    /// Seconds left at the current pace.
+    public var eta: Double { Double(totalSteps - step) * secondsPerStep }
+}
+
+public final class Trainer {
+    public let kind: any RunKind
+
+    public init(_ kind: any RunKind) { self.kind = kind }
+
+    /// One iteration and its epoch end, with the counters advanced (SPEC §2: clock += 1/nb first).
+    public func step() throws -> StepOutput {
+        let nb = kind.batchesPerEpoch
+        kind.counters.clock += 1.0 / Double(nb)
+        var output = try kind.iterate()
+        kind.counters.step += 1
+        kind.counters.batchInEpoch += 1
+        if kind.counters.batchInEpoch == nb {
+            try kind.endEpoch(&output)
+            kind.counters.batchInEpoch = 0
+            kind.counters.epoch += 1
+        }
+        return output
+    }
+
+    /// The checkpoint of the current state with `output`'s observations.
+    public func checkpoint(_ output: StepOutput) throws -> Checkpoint {
+        var writer = output.observations
+        let c = kind.counters
+        writer.step = c.step
+        // The counters as plain entries for readers of the file (the state itself is in `stateEntries`).
+        writer.integer("step", c.step)
+        writer.integer("epoch", c.epoch)
+        writer.integer("batch_in_epoch", c.batchInEpoch)
+        writer.scalar("clock", c.clock)
+        try StateCodec.save(kind.stateEntries, into: &writer)
+        return writer.checkpoint
+    }
+
+    /// Restores the run kind's state from `checkpoint` (see `StateCodec.restore` for `skipping`).
+    public func restore(from checkpoint: Checkpoint, skipping: Set<String> = []) throws {
+        try StateCodec.restore(kind.stateEntries, from: checkpoint, skipping: skipping)
+    }
+
+    /// The never-pruned history row of the current step: `output`'s values plus epoch and clock.
+    public func historyRow(_ output: StepOutput) -> HistoryRow {
+        var values = output.history
+        values["epoch"] = Double(kind.counters.epoch)
+        values["clock"] = kind.counters.clock
+        return HistoryRow(step: kind.counters.step, values: values, arrays: output.historyArrays)
+    }
+
+    /// Commits the step that produced `output`.
+    public func commit(_ output: StepOutput, to store: RunStore) throws {
+        try store.commit(try checkpoint(output), history: historyRow(output), epochEnd: kind.counters.batchInEpoch == 0)
+        for (name, text) in output.artifacts.sorted(by: { $0.key < $1.key }) {
+            try store.writeArtifact(named: name, contents: text)
+        }
+    }
+
+    /// Runs until every step is done, `maxSteps` more iterations are done, or `shouldStop` says
+    /// so (checked after each committed step). Commits every step to `store`.
+    public func run(store: RunStore, maxSteps: Int? = nil, shouldStop: () -> Bool = { false },
+                    progress: (Progress) -> Void = { _ in }) throws -> RunOutcome {
+        var done = 0
+        let started = Date()
+        let total = kind.totalSteps
+        while kind.counters.step < total {
+            if let m = maxSteps, done >= m { return .stopped(step: kind.counters.step) }
+            let output = try step()
+            try commit(output, to: store)
+            done += 1
+            let epochEnd = kind.counters.batchInEpoch == 0
+            progress(Progress(step: kind.counters.step, totalSteps: total,
+                              epoch: min(kind.counters.epoch + (epochEnd ? 0 : 1), kind.epochs), epochs: kind.epochs,
+                              epochEnd: epochEnd, secondsPerStep: Date().timeIntervalSince(started) / Double(done),
+                              output: output))
+            if shouldStop() && kind.counters.step < total { return .stopped(step: kind.counters.step) }
+        }
+        let result = try kind.finish()
+        for (name, text) in result.artifacts.sorted(by: { $0.key < $1.key }) {
+            try store.writeArtifact(named: name, contents: text)
+        }
+        var status = result.status
+        status["state"] = "finished"
+        status["step"] = String(kind.counters.step)
+        try store.writeStatus(status)
+        return .finished(summary: result.summary)
+    }
+}

@@ -1,0 +1,18 @@
+// Errors of the training layer; each prints as one sentence.
+
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// A setting a user can get wrong; the message names the flag.
+    case invalidConfiguration(String)
+    /// A checkpoint or run directory that this build cannot continue.
+    case incompatibleCheckpoint(String)
+    /// `resume` of a run that already did all its steps (not a failure: callers exit 0).
+    case finished(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(m): return "invalid configuration: \(m)"
+        case let .incompatibleCheckpoint(m): return m
+        case let .finished(m): return m
+        }
+    }
+}
