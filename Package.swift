@@ -33,7 +33,7 @@ let package = Package(
 
         // Tensor, kernels, reverse-mode autodiff, counter-based RNG. Knows BLAS, nothing else.
         .target(name: "DartsCore", dependencies: ["CBLAS"], swiftSettings: coreSettings),
-        // Optimizers, learning-rate schedules, gradient clipping, initializers.
+        // Layers under their PyTorch names, the op builder, initializers, optimizers, schedules, clipping.
         .target(name: "DartsNN", dependencies: ["DartsCore"]),
         // HDF5 wrapper and the run directory: knows named arrays, not networks.
         .target(name: "RunStore", dependencies: [

@@ -1,7 +1,9 @@
-// PyTorch's default initialisers (SPEC §1): convolutions, linear layers, batch norm, and α.
+// PyTorch's default initialisers (SPEC §1, §7): convolutions, linear layers, batch norm,
+// embeddings, and α.
 //
 // Every draw comes from a caller-owned PhiloxRandom, in row-major order, so the network built
-// from a seed is the same on every machine.
+// from a seed is the same on every machine. The layers (Layers/) are the only callers that draw
+// weights: each calls one of these once per tensor, in creation order.
 
 import DartsCore
 
@@ -37,6 +39,15 @@ public enum Initializer {
         -> (weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor) {
         (Tensor(shape: [channels], repeating: 1), Tensor(shape: [channels]),
          Tensor(shape: [channels]), Tensor(shape: [channels], repeating: 1))
+    }
+
+    /// Embedding table of shape `[vocabulary, dimension]`, U(−range, range): DARTS's text model
+    /// sets its `initrange` 0.04 instead of PyTorch's N(0, 1) default (SPEC §7).
+    public static func embedding(vocabulary: Int, dimension: Int, range: Float = 0.04,
+                                 rng: inout PhiloxRandom) -> Tensor {
+        precondition(range > 0, "embedding: range must be positive, got \(range)")
+        return Tensor(shape: [vocabulary, dimension],
+                      scalars: rng.uniform(count: vocabulary * dimension, low: -range, high: range))
     }
 
     /// Softmax α: 1e−3·N(0, 1), shape `[edges, ops]`.

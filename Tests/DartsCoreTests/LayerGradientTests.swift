@@ -64,6 +64,20 @@ func batchNormTrainingGradients(affine: Bool) {
     }
 }
 
+@Test("embedding: one-row table, one token, rows never looked up get exactly zero")
+func embeddingTinyShapes() {
+    expectGradients("embedding 1×2, one token", inputs: [randomTensor([1, 2], seed: 22)]) { t, v in
+        t.embedding(v[0], indices: [0])
+    }
+    expectGradients("embedding 3×1, token 1 thrice", inputs: [randomTensor([3, 1], seed: 23)]) { t, v in
+        t.mul(t.embedding(v[0], indices: [1, 1, 1]), t.embedding(v[0], indices: [1, 1, 1]))
+    }
+    let table = Parameter(name: "table", value: randomTensor([4, 2], seed: 24))
+    let tape = Tape()
+    tape.backward(tape.sum(tape.embedding(tape.parameter(table), indices: [2, 0, 2])))
+    #expect(table.grad.scalars == [1, 1, 0, 0, 2, 2, 0, 0])
+}
+
 @Test func lossGradients() {
     let logits = randomTensor([4, 5], seed: 20).map { $0 * 3 }
     expectGradients("crossEntropy", inputs: [logits]) { t, v in t.crossEntropy(v[0], labels: [0, 4, 2, 2]) }

@@ -2,52 +2,40 @@
 // output the channel concat of the nodes.
 
 import DartsCore
-
-/// The preprocessing of the cell-two-back input: FactorizedReduce after a reduction cell.
-enum Preprocess0 {
-    case reluConvBN(ReLUConvBN)
-    case factorizedReduce(FactorizedReduce)
-
-    func callAsFunction(_ x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
-        switch self {
-        case let .reluConvBN(op): return op(x, tape, mode)
-        case let .factorizedReduce(op): return op(x, tape, mode)
-        }
-    }
-}
+import DartsNN
 
 struct SearchCell {
     static let steps = 4
     static let edgeCount = 14
 
     let reduction: Bool
-    let preprocess0: Preprocess0
+    let preprocess0: CellPreprocess
     let preprocess1: ReLUConvBN
     let edges: [MixedEdge]
     /// CRB only: BN(affine=false) after each node's sum.
-    let nodeNorms: [BatchNormLayer]
+    let nodeNorms: [BatchNorm]
 
     init(index i: Int, cpp: Int, cp: Int, c: Int, reduction: Bool, reductionPrevious: Bool,
-         opNames: [String], crb: Bool, registry: ParameterRegistry, init ini: WeightInitialiser) {
+         opNames: [String], crb: Bool, registry: ParameterRegistry, rng: inout PhiloxRandom) {
         let prefix = "cells.\(i)"
         self.reduction = reduction
-        preprocess0 = reductionPrevious
-            ? .factorizedReduce(FactorizedReduce(prefix + ".preprocess0", cin: cpp, cout: c, affine: false, registry: registry, init: ini))
-            : .reluConvBN(ReLUConvBN(prefix + ".preprocess0", cin: cpp, cout: c, affine: false, registry: registry, init: ini))
-        preprocess1 = ReLUConvBN(prefix + ".preprocess1", cin: cp, cout: c, affine: false, registry: registry, init: ini)
+        preprocess0 = CellPreprocess(prefix + ".preprocess0", cin: cpp, cout: c, afterReduction: reductionPrevious,
+                                     affine: false, registry: registry, rng: &rng)
+        preprocess1 = ReLUConvBN(prefix + ".preprocess1", cin: cp, cout: c, affine: false, registry: registry, rng: &rng)
         var edges: [MixedEdge] = []
         var e = 0
         for node in 0..<Self.steps {
             for j in 0..<(node + 2) {
                 let stride = reduction && j < 2 ? 2 : 1
-                var ops: [CandidateOperation] = []
+                var ops: [CellOperation] = []
                 var owned: [[Parameter]] = []
                 for (k, name) in opNames.enumerated() {
-                    registry.currentOwner = []
-                    ops.append(CandidateOperation(name: name, prefix: "\(prefix)._ops.\(e)._ops.\(k)", channels: c,
-                                                  stride: stride, registry: registry, init: ini))
-                    owned.append(registry.currentOwner ?? [])
-                    registry.currentOwner = nil
+                    let (op, weights) = registry.collectingWeights {
+                        CellOperation(name: name, prefix: "\(prefix)._ops.\(e)._ops.\(k)", channels: c, stride: stride,
+                                      style: .search, registry: registry, rng: &rng)
+                    }
+                    ops.append(op)
+                    owned.append(weights)
                 }
                 edges.append(MixedEdge(ops: ops, opParameters: owned))
                 e += 1
@@ -55,7 +43,7 @@ struct SearchCell {
         }
         self.edges = edges
         nodeNorms = crb
-            ? (0..<Self.steps).map { BatchNormLayer("\(prefix)._bns.\($0)", channels: c, affine: false, registry: registry) }
+            ? (0..<Self.steps).map { BatchNorm("\(prefix)._bns.\($0)", channels: c, affine: false, registry: registry) }
             : []
     }
 

@@ -37,11 +37,10 @@ public final class Supernet {
     public let alphasNormal: Parameter
     public let alphasReduce: Parameter
 
-    let stemConv: ConvLayer
-    let stemBN: BatchNormLayer
+    let stemConv: Conv2D
+    let stemBN: BatchNorm
     let cells: [SearchCell]
-    let classifierWeight: Parameter
-    let classifierBias: Parameter
+    let classifier: Linear
 
     /// Builds the network, drawing initial weights and then α from `rng` (PyTorch defaults).
     public init(_ config: SupernetConfiguration, rng: inout PhiloxRandom) {
@@ -49,13 +48,12 @@ public final class Supernet {
         precondition(config.channels >= 1, "the supernet needs at least 1 channel")
         configuration = config
         let registry = ParameterRegistry()
-        let ini = WeightInitialiser(rng: rng)
         let crb = config.activation == .crb
         let c = config.channels
         let stemChannels = 3 * c
-        stemConv = ConvLayer("stem.0.weight", cin: config.inputChannels, cout: stemChannels, kernel: 3, padding: 1,
-                             registry: registry, init: ini)
-        stemBN = BatchNormLayer("stem.1", channels: stemChannels, affine: true, registry: registry)
+        stemConv = Conv2D("stem.0", cin: config.inputChannels, cout: stemChannels, kernel: 3, padding: 1,
+                          registry: registry, rng: &rng)
+        stemBN = BatchNorm("stem.1", channels: stemChannels, affine: true, registry: registry)
         var cpp = stemChannels, cp = stemChannels, cc = c
         var reductionPrevious = false
         var cells: [SearchCell] = []
@@ -64,24 +62,22 @@ public final class Supernet {
             if reduction { cc *= 2 }
             cells.append(SearchCell(index: i, cpp: cpp, cp: cp, c: cc, reduction: reduction,
                                     reductionPrevious: reductionPrevious, opNames: config.opNames, crb: crb,
-                                    registry: registry, init: ini))
+                                    registry: registry, rng: &rng))
             reductionPrevious = reduction
             cpp = cp
             cp = SearchCell.steps * cc
         }
         self.cells = cells
-        classifierWeight = registry.weight("classifier.weight", ini.uniformFanIn(shape: [config.classes, cp], fanIn: cp))
-        classifierBias = registry.weight("classifier.bias", ini.uniformFanIn(shape: [config.classes], fanIn: cp))
+        classifier = Linear("classifier", inFeatures: cp, outFeatures: config.classes, registry: registry, rng: &rng)
         let k = config.opNames.count
-        func initialAlpha() -> Tensor {
-            crb ? Initializer.crbAlpha(edges: SearchCell.edgeCount, ops: k, rng: &ini.rng)
-                : Initializer.alpha(edges: SearchCell.edgeCount, ops: k, rng: &ini.rng)
+        func initialAlpha(_ rng: inout PhiloxRandom) -> Tensor {
+            crb ? Initializer.crbAlpha(edges: SearchCell.edgeCount, ops: k, rng: &rng)
+                : Initializer.alpha(edges: SearchCell.edgeCount, ops: k, rng: &rng)
         }
-        alphasNormal = Parameter(name: "alphas_normal", value: initialAlpha())
-        alphasReduce = Parameter(name: "alphas_reduce", value: initialAlpha())
+        alphasNormal = Parameter(name: "alphas_normal", value: initialAlpha(&rng))
+        alphasReduce = Parameter(name: "alphas_reduce", value: initialAlpha(&rng))
         weights = registry.weights
         buffers = registry.buffers
-        rng = ini.rng
     }
 
     /// Every stored tensor by name: weights, buffers, α.
@@ -111,10 +107,7 @@ public final class Supernet {
             // Memory only: drop this cell's values that no backward closure needs (issue 6).
             tape.releaseForwardOnlyValues(keeping: [x, an, ar, s0, s1])
         }
-        let pooled = tape.globalAvgPool(s1)
-        return tape.linear(pooled,
-                           weight: tape.parameter(classifierWeight, requiresGrad: mode.weightsRequireGrad),
-                           bias: tape.parameter(classifierBias, requiresGrad: mode.weightsRequireGrad))
+        return classifier(tape.globalAvgPool(s1), tape, mode)
     }
 
     /// Per-edge per-op sum of squared gradients, averaged over the normal cells and over the
