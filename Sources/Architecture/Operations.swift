@@ -1,4 +1,5 @@
-// The candidate operations of the CNN search space, in SPEC §1 order (the α column order).
+// The candidate operations of the CNN and recurrent search spaces, in SPEC §1 and §7 order
+// (the α column order of `SearchSpace.cnn` and `SearchSpace.recurrent`).
 
 /// One candidate operation on an edge. `allCases` order is the column order of every softmax α
 /// matrix; CRB drops `none` and keeps the remaining seven in the same order.
@@ -21,4 +22,14 @@ public enum CNNOperation: String, CaseIterable, Codable, Sendable {
     public static func names(crb: Bool) -> [String] {
         (crb ? crbOps : softmaxOps).map(\.rawValue)
     }
+}
+
+/// One candidate activation on a recurrent edge (SPEC §7): `s + σ(c)⊙(f(h) − s)` with f one of
+/// these; `none` contributes nothing.
+public enum RecurrentOperation: String, CaseIterable, Codable, Sendable {
+    case none
+    case tanh
+    case relu
+    case sigmoid
+    case identity
 }
