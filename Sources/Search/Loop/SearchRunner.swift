@@ -171,7 +171,7 @@ public final class SearchRunner {
         // 5. ADMM: every admm_freq α steps update Z and U.
         if takeAlphaStep {
             regularizer.afterAlphaStep(alphas: [model.alphasNormal.value, model.alphasReduce.value],
-                                       activation: method.activation)
+                                       activation: method.activation, space: model.configuration.space)
         }
 
         counters.step += 1
@@ -215,7 +215,7 @@ public final class SearchRunner {
     private func finishAlphaStep(crossEntropy ce: Double, record: inout StepRecord) {
         // Regulariser: value added to the loss, gradient added to α's.
         let reg = regularizer.evaluate(alphas: [model.alphasNormal.value, model.alphasReduce.value],
-                                       activation: method.activation,
+                                       activation: method.activation, space: model.configuration.space,
                                        clockOverEpochs: counters.clock / Double(configuration.epochs))
         add(reg.gradients[0], into: model.alphasNormal)
         add(reg.gradients[1], into: model.alphasReduce)
@@ -288,9 +288,9 @@ public final class SearchRunner {
     }
 
     public func currentGenotype() -> Genotype {
-        Genotype.derive(normalActivated: method.activation.activatedRows(model.alphasNormal.value),
-                        reduceActivated: method.activation.activatedRows(model.alphasReduce.value),
-                        opNames: model.configuration.opNames)
+        Genotype.derive(activated: [method.activation.activatedRows(model.alphasNormal.value),
+                                    method.activation.activatedRows(model.alphasReduce.value)],
+                        space: model.configuration.space)
     }
 }
 

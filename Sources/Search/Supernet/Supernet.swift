@@ -17,6 +17,10 @@ public struct SupernetConfiguration: Codable, Sendable, Equatable {
         self.inputChannels = inputChannels; self.activation = activation
     }
 
+    /// The space of α's columns: the CNN space of SPEC §1, without `none` under CRB. Derived,
+    /// not stored, because this supernet only builds CNN cells.
+    public var space: SearchSpace { activation.columnSpace(of: .cnn) }
+
     /// Candidate op names in α column order (CRB drops `none`).
     public var opNames: [String] {
         let all = CNNOperation.allCases.map(\.rawValue)
