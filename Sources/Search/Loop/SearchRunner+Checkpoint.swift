@@ -54,7 +54,7 @@ extension SearchRunner {
     func checkpoint(_ record: StepRecord) throws -> Checkpoint {
         var arrays: [String: StoredArray] = [:]
         for p in model.namedTensors { arrays["model/" + p.name] = StoredArray(p.value) }
-        let k = model.configuration.opNames.count
+        let alphaShape = model.configuration.space.alphaShape
         let (an, ar) = activatedAlphas()
         arrays["alphas_activated/alphas_normal"] = StoredArray(an)
         arrays["alphas_activated/alphas_reduce"] = StoredArray(ar)
@@ -62,13 +62,13 @@ extension SearchRunner {
         for (name, m) in adam.firstMoments { arrays["optimizer/adam/exp_avg/" + name] = StoredArray(m) }
         for (name, v) in adam.secondMoments { arrays["optimizer/adam/exp_avg_sq/" + name] = StoredArray(v) }
         if !record.edgeTraceNormal.isEmpty {
-            arrays["fimt/edge_trace_normal"] = StoredArray(doubles: record.edgeTraceNormal, shape: [SearchCell.edgeCount, k])
-            arrays["fimt/edge_trace_reduce"] = StoredArray(doubles: record.edgeTraceReduce, shape: [SearchCell.edgeCount, k])
+            arrays["fimt/edge_trace_normal"] = StoredArray(doubles: record.edgeTraceNormal, shape: alphaShape)
+            arrays["fimt/edge_trace_reduce"] = StoredArray(doubles: record.edgeTraceReduce, shape: alphaShape)
         }
         arrays["data/train_indices"] = StoredArray(ints: record.trainIndices)
         arrays["data/alpha_indices"] = StoredArray(ints: record.alphaIndices)
-        arrays["crb/pruned_normal"] = StoredArray(shape: [SearchCell.edgeCount, k], data: .uint8(pruningNormal.pruned.map { $0 ? 1 : 0 }))
-        arrays["crb/pruned_reduce"] = StoredArray(shape: [SearchCell.edgeCount, k], data: .uint8(pruningReduce.pruned.map { $0 ? 1 : 0 }))
+        arrays["crb/pruned_normal"] = StoredArray(shape: alphaShape, data: .uint8(pruningNormal.pruned.map { $0 ? 1 : 0 }))
+        arrays["crb/pruned_reduce"] = StoredArray(shape: alphaShape, data: .uint8(pruningReduce.pruned.map { $0 ? 1 : 0 }))
 
         let scalars: [String: Double] = [
             "clock": counters.clock,

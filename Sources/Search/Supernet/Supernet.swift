@@ -21,12 +21,6 @@ public struct SupernetConfiguration: Codable, Sendable, Equatable {
     /// not stored, because this supernet only builds CNN cells.
     public var space: SearchSpace { activation.columnSpace(of: .cnn) }
 
-    /// Candidate op names in α column order (CRB drops `none`).
-    public var opNames: [String] {
-        let all = CNNOperation.allCases.map(\.rawValue)
-        return activation == .crb ? Array(all.dropFirst()) : all
-    }
-
     /// Cell i is a reduction cell at ⌊L/3⌋ and ⌊2L/3⌋.
     public func isReduction(cell i: Int) -> Bool { i == layers / 3 || i == 2 * layers / 3 }
 }
@@ -55,6 +49,7 @@ public final class Supernet {
         let registry = ParameterRegistry()
         let ini = WeightInitialiser(rng: rng)
         let crb = config.activation == .crb
+        let space = config.space
         let c = config.channels
         let stemChannels = 3 * c
         stemConv = ConvLayer("stem.0.weight", cin: config.inputChannels, cout: stemChannels, kernel: 3, padding: 1,
@@ -67,19 +62,19 @@ public final class Supernet {
             let reduction = config.isReduction(cell: i)
             if reduction { cc *= 2 }
             cells.append(SearchCell(index: i, cpp: cpp, cp: cp, c: cc, reduction: reduction,
-                                    reductionPrevious: reductionPrevious, opNames: config.opNames, crb: crb,
+                                    reductionPrevious: reductionPrevious, space: space, crb: crb,
                                     registry: registry, init: ini))
             reductionPrevious = reduction
             cpp = cp
-            cp = SearchCell.steps * cc
+            cp = space.concat.count * cc
         }
         self.cells = cells
         classifierWeight = registry.weight("classifier.weight", ini.uniformFanIn(shape: [config.classes, cp], fanIn: cp))
         classifierBias = registry.weight("classifier.bias", ini.uniformFanIn(shape: [config.classes], fanIn: cp))
-        let k = config.opNames.count
+        let edges = space.edgeCount, k = space.ops.count
         func initialAlpha() -> Tensor {
-            crb ? Initializer.crbAlpha(edges: SearchCell.edgeCount, ops: k, rng: &ini.rng)
-                : Initializer.alpha(edges: SearchCell.edgeCount, ops: k, rng: &ini.rng)
+            crb ? Initializer.crbAlpha(edges: edges, ops: k, rng: &ini.rng)
+                : Initializer.alpha(edges: edges, ops: k, rng: &ini.rng)
         }
         alphasNormal = Parameter(name: "alphas_normal", value: initialAlpha())
         alphasReduce = Parameter(name: "alphas_reduce", value: initialAlpha())
@@ -122,10 +117,12 @@ public final class Supernet {
     }
 
     /// Per-edge per-op sum of squared gradients, averaged over the normal cells and over the
-    /// reduction cells (SPEC §3), each edges × ops, from the weights' current `grad`.
+    /// reduction cells (SPEC §3), each edges × ops of the space (row-major), from the weights'
+    /// current `grad`.
     public func edgeTraces() -> (normal: [Double], reduce: [Double]) {
-        let k = configuration.opNames.count
-        var normal = [Double](repeating: 0, count: SearchCell.edgeCount * k)
+        let space = configuration.space
+        let k = space.ops.count
+        var normal = [Double](repeating: 0, count: space.edgeCount * k)
         var reduce = normal
         var normalCount = 0, reduceCount = 0
         for cell in cells {
