@@ -2,15 +2,17 @@
 
 /// A genotype text that could not be read.
 public enum ArchitectureError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The text does not follow `Genotype(normal=[…], normal_concat=…, reduce=[…], reduce_concat=…)`.
+    /// The text does not follow `Genotype(normal=[…], normal_concat=…, …)` or `Genotype(recurrent=[…], concat=…)`.
     case genotypeSyntax(position: Int, expected: String, found: String)
-    /// A required field (`normal`, `reduce`, …) is missing.
+    /// A field the search space requires (`normal`, `reduce_concat`, `recurrent`, …) is missing.
     case missingField(String)
-    /// A field appears that a CNN genotype does not have.
+    /// A field appears that genotypes of the search space do not have.
     case unknownField(String)
-    /// An operation name that is not one of the eight CNN operations.
+    /// An operation name that is not one of the search space's operations.
     case unknownOperation(String)
-    /// An (op, input) pair whose input is not available to its node.
+    /// A cell lists a number of (op, input) pairs other than the space's nodes × kept inputs.
+    case wrongPairCount(field: String, found: Int, expected: Int)
+    /// An (op, input) pair whose input is not available to its node (0-based intermediate node).
     case invalidInput(op: String, input: Int, node: Int)
 
     public var description: String {
@@ -23,6 +25,8 @@ public enum ArchitectureError: Error, CustomStringConvertible, Equatable, Sendab
             return "Genotype text has an unknown field `\(name)`."
         case let .unknownOperation(name):
             return "Genotype text names an unknown operation '\(name)'."
+        case let .wrongPairCount(field, found, expected):
+            return "Genotype field `\(field)` has \(found) (op, input) pairs where the search space needs \(expected)."
         case let .invalidInput(op, input, node):
             return "Genotype pair ('\(op)', \(input)) is not a valid input of node \(node)."
         }

@@ -1,8 +1,8 @@
 // A small reader for DARTS's `Genotype(...)` Python text: keyword arguments whose values are
 // lists of ('op', input) tuples, lists of integers, or `range(a, b)`.
 //
-// Kept separate from `Genotype` so the recurrent genotype (`recurrent=…, concat=range(1, 9)`)
-// can reuse it.
+// Kept apart from `Genotype` so it knows only the syntax: which fields a search space needs
+// and what their values may be is checked in GenotypeText.swift.
 
 /// A value in a genotype's keyword argument.
 public enum GenotypeValue: Equatable, Sendable {

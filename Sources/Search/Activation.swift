@@ -2,7 +2,7 @@
 // [0, 1], with their vector–Jacobian products, and CRB's permanent pruning of α ≤ 0.
 //
 // These are the plain-array versions used by the regularisers, the projection and the tests;
-// α matrices are `[rows, cols]` tensors (14 edges × 8 or 7 ops).
+// α matrices are `[rows, cols]` tensors, edges × ops of the activation's column space.
 
 import DartsCore
 import Architecture
@@ -14,8 +14,15 @@ import Foundation
 #endif
 
 extension ActivationKind {
-    /// Column names of α under this activation (CRB has no `none`).
-    public var opNames: [String] { CNNOperation.names(crb: self == .crb) }
+    /// The space whose ops are α's columns under this activation, for a search in `base`:
+    /// softmax weighs every op of `base`; CRB removes `none` (SPEC §5): its clamped weights no
+    /// longer depend on each other, so no `none` is needed to take weight off the others (supplement S1.1).
+    public func columnSpace(of base: SearchSpace) -> SearchSpace {
+        switch self {
+        case .softmax: return base
+        case .crb: return base.withoutExcludedOp
+        }
+    }
 
     /// act(α) for an α matrix of shape `[rows, cols]`.
     public func apply(_ alpha: Tensor) -> Tensor {
@@ -74,7 +81,7 @@ extension ActivationKind {
         return out
     }
 
-    /// act(α) as rows of Doubles, the form `project(activated:opNames:)` takes.
+    /// act(α) as rows of Doubles, the form `project(activated:space:)` takes.
     public func activatedRows(_ alpha: Tensor) -> [[Double]] {
         let y = apply(alpha)
         let cols = alpha.shape[1]

@@ -1,9 +1,11 @@
 // Regularisers added to the validation loss of an α step (SPEC §5): the proximity term of
 // DARTS-PRIME and the ADMM term of the supplement, each with its gradient wrt α.
 //
-// Both take the α matrices (normal, reduce) as `[rows, cols]` tensors and return a Double value
-// plus one gradient tensor per matrix, to be added to α's gradient from the cross-entropy.
-// The projection P(·) is treated as a constant, as the reference code detaches it.
+// Both take the α matrices (one per cell type: normal and reduce, or recurrent) as `[rows, cols]`
+// tensors shaped by `space`, the space of α's columns (`ActivationKind.columnSpace(of:)`), and
+// return a Double value plus one gradient tensor per matrix, to be added to α's gradient from
+// the cross-entropy. The projection P(·) is treated as a constant, as the reference code
+// detaches it. The space is an argument, not state, so the stored JSON of both stays as it was.
 
 import DartsCore
 import Architecture
@@ -18,6 +20,14 @@ private func scaledNormGradient(_ d: [Double], scale: Double) -> (norm: Double, 
     return (norm, d.map { Float(scale * $0 / norm) })
 }
 
+/// A regulariser's α must be shaped by the space it is projected in.
+private func checkShapes(_ alphas: [Tensor], _ space: SearchSpace, _ who: String) {
+    for (n, alpha) in alphas.enumerated() {
+        precondition(alpha.shape == space.alphaShape,
+                     "\(who): α \(n) has shape \(alpha.shape), the space \(space.alphaShape)")
+    }
+}
+
 /// Proximity regularisation (paper eq. 8): `R = Σ (clock/E)·(ρ/2)·‖act(α) − P(act(α))‖_F`.
 public struct ProximityRegularizer: Codable, Equatable, Sendable {
     /// ρ (0.1 for images and text).
@@ -25,15 +35,16 @@ public struct ProximityRegularizer: Codable, Equatable, Sendable {
 
     public init(rho: Double = 0.1) { self.rho = rho }
 
-    /// Value and dR/dα for each α matrix, at `clockOverEpochs` = clock / E.
-    public func evaluate(alphas: [Tensor], activation: ActivationKind, clockOverEpochs: Double)
+    /// Value and dR/dα for each α matrix of `space`, at `clockOverEpochs` = clock / E.
+    public func evaluate(alphas: [Tensor], activation: ActivationKind, space: SearchSpace, clockOverEpochs: Double)
         -> (value: Double, gradients: [Tensor]) {
+        checkShapes(alphas, space, "proximity")
         let scale = clockOverEpochs * rho / 2
         var value = 0.0
         var grads: [Tensor] = []
         for alpha in alphas {
             let act = activation.activatedRows(alpha)
-            let p = project(activated: act, opNames: activation.opNames).mask
+            let p = project(activated: act, space: space).mask
             let d = zip(act, p).flatMap { zip($0, $1).map { $0 - $1 } }
             let (norm, g) = scaledNormGradient(d, scale: scale)
             value += scale * norm
@@ -72,9 +83,11 @@ public struct ADMMRegularizer: Codable, Equatable, Sendable {
         self.alphaSteps = 0
     }
 
-    /// Value and dR/dα for each α matrix.
-    public func evaluate(alphas: [Tensor], activation: ActivationKind) -> (value: Double, gradients: [Tensor]) {
+    /// Value and dR/dα for each α matrix of `space`.
+    public func evaluate(alphas: [Tensor], activation: ActivationKind, space: SearchSpace)
+        -> (value: Double, gradients: [Tensor]) {
         precondition(alphas.count == z.count, "ADMM: \(alphas.count) α matrices for \(z.count) states")
+        checkShapes(alphas, space, "ADMM")
         let scale = rho / 2
         var value = 0.0
         var grads: [Tensor] = []
@@ -94,16 +107,20 @@ public struct ADMMRegularizer: Codable, Equatable, Sendable {
         return (value, grads)
     }
 
-    /// Counts one α step; on every `frequency`-th updates Z and U. Returns whether it updated.
+    /// Counts one α step; on every `frequency`-th updates Z and U, projecting in `space`.
+    /// Returns whether it updated.
     @discardableResult
-    public mutating func didTakeArchitectureStep(alphas: [Tensor], activation: ActivationKind) -> Bool {
+    public mutating func didTakeArchitectureStep(alphas: [Tensor], activation: ActivationKind,
+                                                 space: SearchSpace) -> Bool {
         alphaSteps += 1
         guard alphaSteps % frequency == 0 else { return false }
+        precondition(alphas.count == z.count, "ADMM: \(alphas.count) α matrices for \(z.count) states")
+        checkShapes(alphas, space, "ADMM")
         for (n, alpha) in alphas.enumerated() {
             let a = alpha.scalars
             let un = u[n]
             let shifted = Tensor(shape: alpha.shape, scalars: (0..<a.count).map { a[$0] + un[$0] })
-            let p = project(activated: activation.activatedRows(shifted), opNames: activation.opNames).mask
+            let p = project(activated: activation.activatedRows(shifted), space: space).mask
             let newZ = p.flatMap { $0.map(Float.init) }
             let g = Float(gamma)
             var newU = u[n]

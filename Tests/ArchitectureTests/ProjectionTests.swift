@@ -11,19 +11,20 @@ private func matrix(cols: Int, _ entries: [(Int, Int, Double)]) -> [[Double]] {
 }
 
 @Test func edgeNumberingIsNodeByNode() {
-    #expect(CellTopology.edgeCount() == 14)
-    #expect([0, 1, 2, 3].map { edgeIndex(node: $0, input: 0) } == [0, 2, 5, 9])
-    #expect(edgeIndex(node: 3, input: 4) == 13)
+    let cnn = SearchSpace.cnn
+    #expect(cnn.edgeCount == 14)
+    #expect([0, 1, 2, 3].map { cnn.edgeIndex(node: $0, input: 0) } == [0, 2, 5, 9])
+    #expect(cnn.edgeIndex(node: 3, input: 4) == 13)
     for e in 0..<14 {
-        let (n, j) = CellTopology.endpoints(edge: e)
-        #expect(edgeIndex(node: n, input: j) == e)
+        let (n, j) = cnn.endpoints(edge: e)
+        #expect(cnn.edgeIndex(node: n, input: j) == e)
     }
-    #expect(CNNOperation.names(crb: false).count == 8 && CNNOperation.names(crb: true).count == 7)
-    #expect(CNNOperation.names(crb: true).first == "max_pool_3x3")
+    #expect(SearchSpace.cnn.ops.count == 8 && SearchSpace.cnnWithoutNone.ops.count == 7)
+    #expect(SearchSpace.cnnWithoutNone.ops.first == "max_pool_3x3")
 }
 
 @Test func softmaxProjectionIgnoresNoneAndBreaksTiesTowardsSmallerIndices() {
-    let ops = CNNOperation.names(crb: false)
+    let space = SearchSpace.cnn
     var a = matrix(cols: 8, [])
     for r in 0..<14 { for c in 0..<8 { a[r][c] = 0.1 } }
     // Node 0 (edges 0, 1): `none` is huge on edge 1 but does not count; both edges kept.
@@ -34,7 +35,7 @@ private func matrix(cols: Int, _ entries: [(Int, Int, Double)]) -> [[Double]] {
     // input 1 second at 0.35.
     a[8][5] = 0.4; a[8][6] = 0.4; a[6][3] = 0.35
     // Node 3 (edges 9–13): everything at 0.1 → inputs 0 and 1, op k = 1 (max_pool) on both.
-    let (mask, choices) = project(activated: a, opNames: ops)
+    let (mask, choices) = project(activated: a, space: space)
     let expected: [(String, Int)] = [
         ("sep_conv_3x3", 0), ("avg_pool_3x3", 1),
         ("dil_conv_5x5", 2), ("max_pool_3x3", 0),
@@ -53,14 +54,14 @@ private func matrix(cols: Int, _ entries: [(Int, Int, Double)]) -> [[Double]] {
 }
 
 @Test func crbProjectionWorksOnSevenColumnsWithPrunedEdges() {
-    let ops = CNNOperation.names(crb: true)  // column 0 is max_pool_3x3
+    let space = SearchSpace.cnnWithoutNone  // column 0 is max_pool_3x3
     // Node 0: both edges fully pruned (all 0) → still both kept, op column 0.
     // Node 1: input 1 at 1.0 (clipped), input 2 at 0.6, input 0 at 0.59.
     // Node 2: input 0 at 0.7 (k 6), input 2 at 0.7 (k 0) → tie, inputs 0 then 2.
     // Node 3: input 4 at 0.3 (k 3), input 3 at 0.2 (k 2).
     let a = matrix(cols: 7, [(3, 4, 1.0), (4, 1, 0.6), (2, 5, 0.59),
                              (5, 6, 0.7), (7, 0, 0.7), (13, 3, 0.3), (12, 2, 0.2)])
-    let (mask, choices) = project(activated: a, opNames: ops)
+    let (mask, choices) = project(activated: a, space: space)
     let got = choices.map { "\($0.op)@\($0.input)" }
     #expect(got == ["max_pool_3x3@0", "max_pool_3x3@1",
                     "sep_conv_5x5@1", "avg_pool_3x3@2",
@@ -71,12 +72,12 @@ private func matrix(cols: Int, _ entries: [(Int, Int, Double)]) -> [[Double]] {
 }
 
 @Test func deriveBuildsBothCells() {
-    let ops = CNNOperation.names(crb: false)
+    let space = SearchSpace.cnn
     let normal = matrix(cols: 8, [(0, 4, 1), (1, 4, 1), (2, 4, 1), (3, 4, 1), (4, 4, 0.5), (6, 4, 1),
                                   (5, 3, 0.9), (9, 3, 1), (11, 6, 0.9)])
     let reduce = matrix(cols: 8, [(0, 1, 1), (1, 1, 1), (4, 3, 1), (3, 1, 0.9), (5, 1, 1),
                                   (7, 3, 1), (11, 3, 1), (10, 1, 0.9)])
     // Strongest edge first within each node, as DARTS_V2 lists them.
-    let g = Genotype.derive(normalActivated: normal, reduceActivated: reduce, opNames: ops)
+    let g = Genotype.derive(activated: [normal, reduce], space: space)
     #expect(g == Genotype.dartsV2)
 }

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import DartsCore
+import Architecture
 @testable import Search
 
 /// Finite-difference dL/dα of L = Σ w ⊙ act(α), Double bookkeeping over Float forwards.
@@ -25,7 +26,8 @@ private func numericGradient(_ kind: ActivationKind, _ alpha: Tensor, _ w: [Floa
     for (u, v) in zip(y, want) { #expect(abs(u - v) < 1e-6) }
     let c = ActivationKind.crb.apply(Tensor(shape: [1, 4], scalars: [-0.5, 0, 0.3, 1.7])).scalars
     #expect(c == [0, 0, 0.3, 1])
-    #expect(ActivationKind.crb.opNames.count == 7 && ActivationKind.softmax.opNames[0] == "none")
+    #expect(ActivationKind.crb.columnSpace(of: .cnn).ops.count == 7
+            && ActivationKind.softmax.columnSpace(of: .cnn).ops[0] == "none")
 }
 
 @Test func backwardMatchesFiniteDifferences() {

@@ -14,7 +14,8 @@ struct OptimizerFixtureTests {
         let f = try SupernetFixture(activation)
         let net = try f.model()
         let (value, grads) = ProximityRegularizer(rho: 0.1)
-            .evaluate(alphas: [net.alphasNormal.value, net.alphasReduce.value], activation: activation, clockOverEpochs: 0.5)
+            .evaluate(alphas: [net.alphasNormal.value, net.alphasReduce.value], activation: activation,
+                      space: net.configuration.space, clockOverEpochs: 0.5)
         let expected = try f.file.read("\(f.group)/prox/value").values[0]
         #expect(abs(value - expected) / expected < 1e-5)
         #expect(relativeNormError(grads[0].scalars, try f.file.read("\(f.group)/prox/grad/alphas_normal").values) < 1e-4)
@@ -56,7 +57,8 @@ struct OptimizerFixtureTests {
         let tape = Tape()
         tape.backward(tape.crossEntropy(net.forward(tape, input: x, mode: .alphaStep), labels: y))
         let (_, grads) = ProximityRegularizer(rho: 0.1)
-            .evaluate(alphas: before, activation: activation, clockOverEpochs: 0.5)
+            .evaluate(alphas: before, activation: activation,
+                      space: net.configuration.space, clockOverEpochs: 0.5)
         for (p, g) in zip(alphas, grads) {
             p.grad.withUnsafeMutableBufferPointer { pg in for i in pg.indices { pg[i] += g.scalars[i] } }
         }

@@ -94,7 +94,7 @@ struct SupernetFixtureTests {
         let f = try SupernetFixture(activation)
         let net = try f.model()
         for alpha in [net.alphasNormal, net.alphasReduce] {
-            let (mask, _) = project(activated: activation.activatedRows(alpha.value), opNames: net.configuration.opNames)
+            let (mask, _) = project(activated: activation.activatedRows(alpha.value), space: net.configuration.space)
             let expected = try f.file.read("\(f.group)/projection/\(alpha.name)").values
             #expect(mask.flatMap { $0 } == expected, "projection of \(alpha.name)")
         }

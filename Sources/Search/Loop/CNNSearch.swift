@@ -164,7 +164,8 @@ public final class CNNSearch: RunKind {
         if method.activation == .crb { pruneNonPositiveAlphas() }
         // 5. ADMM: every admm_freq α steps update Z and U.
         if takeAlphaStep {
-            regularizer.afterAlphaStep(alphas: model.alphas.map(\.value), activation: method.activation)
+            regularizer.afterAlphaStep(alphas: model.alphas.map(\.value), activation: method.activation,
+                                       space: model.configuration.space)
         }
         return record
     }
@@ -190,6 +191,7 @@ public final class CNNSearch: RunKind {
     /// Adds the regulariser to α's gradient and takes the Adam step (shared by both orders).
     private func finishAlphaStep(crossEntropy ce: Double, record: inout StepRecord) {
         let reg = regularizer.evaluate(alphas: model.alphas.map(\.value), activation: method.activation,
+                                       space: model.configuration.space,
                                        clockOverEpochs: counters.clock / Double(configuration.epochs))
         for (alpha, gradient) in zip(model.alphas, reg.gradients) { alpha.addToGradient(gradient) }
         record.regularizer = reg.value
@@ -242,9 +244,9 @@ public final class CNNSearch: RunKind {
     }
 
     public func currentGenotype() -> Genotype {
-        Genotype.derive(normalActivated: method.activation.activatedRows(model.alphasNormal.value),
-                        reduceActivated: method.activation.activatedRows(model.alphasReduce.value),
-                        opNames: model.configuration.opNames)
+        Genotype.derive(activated: [method.activation.activatedRows(model.alphasNormal.value),
+                                    method.activation.activatedRows(model.alphasReduce.value)],
+                        space: model.configuration.space)
     }
 
     public func finish() throws -> RunResult {

@@ -1,13 +1,13 @@
-// A search cell (SPEC §1): two preprocessed inputs, four intermediate nodes over 14 mixed edges,
-// output the channel concat of the nodes.
+// A search cell (SPEC §1): two preprocessed inputs, the space's intermediate nodes (four, over
+// 14 mixed edges, in the CNN space), output the channel concat of the nodes.
 
 import DartsCore
 import DartsNN
+import Architecture
 
 struct SearchCell {
-    static let steps = 4
-    static let edgeCount = 14
-
+    /// Edge numbering, candidate ops (α columns) and concat of the cell.
+    let space: SearchSpace
     let reduction: Bool
     let preprocess0: CellPreprocess
     let preprocess1: ReLUConvBN
@@ -16,20 +16,22 @@ struct SearchCell {
     let nodeNorms: [BatchNorm]
 
     init(index i: Int, cpp: Int, cp: Int, c: Int, reduction: Bool, reductionPrevious: Bool,
-         opNames: [String], crb: Bool, registry: ParameterRegistry, rng: inout PhiloxRandom) {
+         space: SearchSpace, crb: Bool, registry: ParameterRegistry, rng: inout PhiloxRandom) {
+        precondition(space.cellInputs == 2, "a CNN search cell has inputs s0 and s1, not \(space.cellInputs)")
         let prefix = "cells.\(i)"
+        self.space = space
         self.reduction = reduction
         preprocess0 = CellPreprocess(prefix + ".preprocess0", cin: cpp, cout: c, afterReduction: reductionPrevious,
                                      affine: false, registry: registry, rng: &rng)
         preprocess1 = ReLUConvBN(prefix + ".preprocess1", cin: cp, cout: c, affine: false, registry: registry, rng: &rng)
         var edges: [MixedEdge] = []
-        var e = 0
-        for node in 0..<Self.steps {
-            for j in 0..<(node + 2) {
-                let stride = reduction && j < 2 ? 2 : 1
+        for node in 0..<space.nodes {
+            for j in 0..<space.inputs(node: node) {
+                let e = space.edgeIndex(node: node, input: j)
+                let stride = reduction && j < space.cellInputs ? 2 : 1
                 var ops: [CellOperation] = []
                 var owned: [[Parameter]] = []
-                for (k, name) in opNames.enumerated() {
+                for (k, name) in space.ops.enumerated() {
                     let (op, weights) = registry.collectingWeights {
                         CellOperation(name: name, prefix: "\(prefix)._ops.\(e)._ops.\(k)", channels: c, stride: stride,
                                       style: .search, registry: registry, rng: &rng)
@@ -38,21 +40,20 @@ struct SearchCell {
                     owned.append(weights)
                 }
                 edges.append(MixedEdge(ops: ops, opParameters: owned))
-                e += 1
             }
         }
         self.edges = edges
         nodeNorms = crb
-            ? (0..<Self.steps).map { BatchNorm("\(prefix)._bns.\($0)", channels: c, affine: false, registry: registry) }
+            ? (0..<space.nodes).map { BatchNorm("\(prefix)._bns.\($0)", channels: c, affine: false, registry: registry) }
             : []
     }
 
-    /// `activated`: (14 × ops) activated α of this cell's type on the tape, and its values.
+    /// `activated`: (edges × ops) activated α of this cell's type on the tape, and its values.
     func callAsFunction(_ s0: Var, _ s1: Var, activated: Var, activatedValues: [Float], crb: Bool,
                         _ tape: Tape, _ mode: ForwardMode) -> Var {
         var states = [preprocess0(s0, tape, mode), preprocess1(s1, tape, mode)]
-        var offset = 0
-        for node in 0..<Self.steps {
+        for node in 0..<space.nodes {
+            let offset = space.firstEdge(node: node)
             var terms: [Var] = []
             for (j, h) in states.enumerated() {
                 if let out = edges[offset + j](h, edge: offset + j, activated: activated, activatedValues: activatedValues,
@@ -70,9 +71,8 @@ struct SearchCell {
                 sum = terms.count == 1 ? terms[0] : tape.addN(terms)
             }
             if crb { sum = nodeNorms[node](sum, tape, mode) }
-            offset += states.count
             states.append(sum)
         }
-        return tape.concatChannels(Array(states.suffix(Self.steps)))
+        return tape.concatChannels(space.concat.map { states[$0] })
     }
 }

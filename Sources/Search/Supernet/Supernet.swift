@@ -17,11 +17,9 @@ public struct SupernetConfiguration: Codable, Sendable, Equatable {
         self.inputChannels = inputChannels; self.activation = activation
     }
 
-    /// Candidate op names in α column order (CRB drops `none`).
-    public var opNames: [String] {
-        let all = CNNOperation.allCases.map(\.rawValue)
-        return activation == .crb ? Array(all.dropFirst()) : all
-    }
+    /// The space of α's columns: the CNN space of SPEC §1, without `none` under CRB. Derived,
+    /// not stored, because this supernet only builds CNN cells.
+    public var space: SearchSpace { activation.columnSpace(of: .cnn) }
 
     /// Cell i is a reduction cell at ⌊L/3⌋ and ⌊2L/3⌋.
     public func isReduction(cell i: Int) -> Bool { i == layers / 3 || i == 2 * layers / 3 }
@@ -49,6 +47,7 @@ public final class Supernet {
         configuration = config
         let registry = ParameterRegistry()
         let crb = config.activation == .crb
+        let space = config.space
         let c = config.channels
         let stemChannels = 3 * c
         stemConv = Conv2D("stem.0", cin: config.inputChannels, cout: stemChannels, kernel: 3, padding: 1,
@@ -61,18 +60,18 @@ public final class Supernet {
             let reduction = config.isReduction(cell: i)
             if reduction { cc *= 2 }
             cells.append(SearchCell(index: i, cpp: cpp, cp: cp, c: cc, reduction: reduction,
-                                    reductionPrevious: reductionPrevious, opNames: config.opNames, crb: crb,
+                                    reductionPrevious: reductionPrevious, space: space, crb: crb,
                                     registry: registry, rng: &rng))
             reductionPrevious = reduction
             cpp = cp
-            cp = SearchCell.steps * cc
+            cp = space.concat.count * cc
         }
         self.cells = cells
         classifier = Linear("classifier", inFeatures: cp, outFeatures: config.classes, registry: registry, rng: &rng)
-        let k = config.opNames.count
+        let edges = space.edgeCount, k = space.ops.count
         func initialAlpha(_ rng: inout PhiloxRandom) -> Tensor {
-            crb ? Initializer.crbAlpha(edges: SearchCell.edgeCount, ops: k, rng: &rng)
-                : Initializer.alpha(edges: SearchCell.edgeCount, ops: k, rng: &rng)
+            crb ? Initializer.crbAlpha(edges: edges, ops: k, rng: &rng)
+                : Initializer.alpha(edges: edges, ops: k, rng: &rng)
         }
         alphasNormal = Parameter(name: "alphas_normal", value: initialAlpha(&rng))
         alphasReduce = Parameter(name: "alphas_reduce", value: initialAlpha(&rng))
@@ -111,10 +110,12 @@ public final class Supernet {
     }
 
     /// Per-edge per-op sum of squared gradients, averaged over the normal cells and over the
-    /// reduction cells (SPEC §3), each edges × ops, from the weights' current `grad`.
+    /// reduction cells (SPEC §3), each edges × ops of the space (row-major), from the weights'
+    /// current `grad`.
     public func edgeTraces() -> (normal: [Double], reduce: [Double]) {
-        let k = configuration.opNames.count
-        var normal = [Double](repeating: 0, count: SearchCell.edgeCount * k)
+        let space = configuration.space
+        let k = space.ops.count
+        var normal = [Double](repeating: 0, count: space.edgeCount * k)
         var reduce = normal
         var normalCount = 0, reduceCount = 0
         for cell in cells {
