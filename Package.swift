@@ -49,9 +49,11 @@ let package = Package(
         .target(name: "Training", dependencies: ["DartsCore", "DartsNN", "RunStore"]),
         // Supernet, schedules, regularisers, and the CNN search as a run kind of the trainer.
         .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
+        // Reads run directories back: replay of discretisation (and, later, audits and exports).
+        .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Training"]),
         // The command-line tool.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "Training", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
+            "Search", "Training", "Analysis", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,7 +63,10 @@ let package = Package(
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "RunStore", "DartsCore", "DartsNN"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
+        // Helpers shared by test targets (tiny search configurations, synthetic data).
+        .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RunStore"]),
     ]
 )

@@ -9,6 +9,7 @@ struct DartsPrime: ParsableCommand {
         subcommands: [
             SearchCommand.self,
             ResumeCommand.self,
+            ReplayCommand.self,
             DemoCommand.self,
             VerifyCommand.self,
             ExportCommand.self,

@@ -1,5 +1,4 @@
-// Tiny searches for the resume tests: Fashion-MNIST when the package is installed, else a
-// synthetic CIFAR-10-shaped set (so the tests never depend on the package being there).
+// Tiny searches for the resume tests (on the data of TestSupport's TinySearch), through the trainer.
 
 import Foundation
 import Testing
@@ -8,38 +7,12 @@ import Training
 import RunStore
 import ImageData
 import DartsCore
+import TestSupport
 
 enum TinyRuns {
-    static let fashionMNISTInstalled = FileManager.default.fileExists(atPath: DatasetKind.fashionMNIST.defaultDirectory)
-
-    /// `method` may end in `/second-order` for the unrolled α step.
-    static func configuration(_ method: String) -> SearchConfiguration {
-        var c = SearchConfiguration.preset(.tiny)
-        c.dataset = fashionMNISTInstalled ? .fashionMNIST : .cifar10
-        let parts = method.split(separator: "/")
-        c.method = String(parts[0])
-        c.secondOrder = parts.count > 1 && parts[1] == "second-order"
-        c.seed = 101
-        return c
-    }
-
-    /// 88 images of deterministic noise with labels, CIFAR-10 shaped.
-    static func syntheticDataset(count: Int = 88) -> ImageDataset {
-        var rng = PhiloxRandom(seed: 7, stream: 3)
-        let pixels = (0..<count * 3 * 32 * 32).map { _ in UInt8(truncatingIfNeeded: rng.nextUInt32()) }
-        let labels = (0..<count).map { _ in Int32(rng.nextInt(below: 10)) }
-        return ImageDataset(kind: .cifar10, pixels: pixels, labels: labels)
-    }
-
-    static let dataset: ImageDataset = {
-        if fashionMNISTInstalled, let d = try? CNNSearch.loadDataset(configuration("darts")) { return d }
-        return syntheticDataset()
-    }()
-
-    static func temporaryDirectory(_ tag: String) -> URL {
-        FileManager.default.temporaryDirectory
-            .appendingPathComponent("dartsprime-resume-\(tag)-\(UUID().uuidString)")
-    }
+    static func configuration(_ method: String) -> SearchConfiguration { TinySearch.configuration(method) }
+    static var dataset: ImageDataset { TinySearch.dataset }
+    static func temporaryDirectory(_ tag: String) -> URL { TinySearch.temporaryDirectory("resume-" + tag) }
 
     static func store(_ c: SearchConfiguration, _ dir: URL) throws -> RunStore {
         try RunStore.create(at: dir, configurationJSON: try StateJSON.encode(c), environment: [:],
