@@ -46,9 +46,12 @@ let package = Package(
         .target(name: "Architecture"),
         // Supernet, schedules, regularisers, the search loop (ties model, data and store).
         .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture"]),
+        // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
+        // what only `dartsprime bench` and `store-torture` run stays out of the library modules.
+        .target(name: "Benchmarks", dependencies: ["Search", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
         // The command-line tool.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
+            "Search", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RunStore"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks"]),
     ]
 )

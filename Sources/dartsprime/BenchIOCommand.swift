@@ -1,6 +1,7 @@
 // `dartsprime bench store` and `bench data`: the checkpoint commit's share of a search step, and
 // how fast batches are assembled (neither may become the bottleneck of a step).
 import ArgumentParser
+import Benchmarks
 import Foundation
 import ImageData
 import Search
@@ -17,10 +18,12 @@ struct BenchStore: ParsableCommand {
     @Option(help: "Folder for the temporary run.") var directory: String = "artifacts"
 
     func run() throws {
-        let r = try CheckpointBenchmark.run(channels: initChannels, layers: layers, batchSize: batchSize, method: method,
-                                            repetitions: repetitions, directory: URL(fileURLWithPath: directory))
-        let commit = StepBenchmarkResult.median(r.commitMilliseconds)
-        let step = StepBenchmarkResult.median(r.stepSeconds)
+        var c = SearchConfiguration()
+        c.initChannels = initChannels; c.layers = layers; c.batchSize = batchSize; c.method = method
+        let r = try CheckpointBenchmark.run(configuration: c, repetitions: repetitions,
+                                            directory: URL(fileURLWithPath: directory))
+        let commit = Timings.median(r.commitMilliseconds)
+        let step = Timings.median(r.stepSeconds)
         print(String(format: "bench store: C=%d L=%d batch=%d method=%@: %d tensors, %.1f MB", initChannels, layers,
                      batchSize, method, r.tensors, Double(r.bytes) / 1e6))
         print(String(format: "commit median %.1f ms (min %.1f), step median %.3f s: commit = %.1f %% of the step",
@@ -42,7 +45,7 @@ struct BenchData: ParsableCommand {
                 ImageDataBenchmark.imagesPerSecond(kind: .cifar10, batchSize: batchSize, batches: batches, augmentation: augmentation)
             }
             print(String(format: "bench data: CIFAR-10 batch %d, augmentation %@: median %.0f images/s over 5 runs",
-                         batchSize, name, StepBenchmarkResult.median(samples)))
+                         batchSize, name, Timings.median(samples)))
         }
     }
 }

@@ -2,6 +2,7 @@
 // on a validation batch, weight step on a training batch) on synthetic data, as PyTorch's
 // ../shared/ref/torch_step_bench.py measures it. Last line: `median_s=… peak_rss_mb=…`.
 import ArgumentParser
+import Benchmarks
 import DartsCore
 import Search
 import Foundation
@@ -35,11 +36,11 @@ struct BenchStep: ParsableCommand {
                                   iterations: iterations, weightOnly: weightOnly)
         for (name, secs) in r.phases {
             print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                  + String(format: "median %.3f s  min %.3f s", StepBenchmarkResult.median(secs), secs.min() ?? .nan))
+                  + String(format: "median %.3f s  min %.3f s", Timings.median(secs), secs.min() ?? .nan))
         }
-        print(String(format: "cpu_s (user+sys, all threads) median %.3f", StepBenchmarkResult.median(r.iterationCPUSeconds))
+        print(String(format: "cpu_s (user+sys, all threads) median %.3f", Timings.median(r.iterationCPUSeconds))
               + "; load average at end " + loadAverage())
-        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", StepBenchmarkResult.median(r.iterationSeconds),
+        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", Timings.median(r.iterationSeconds),
                      r.peakRSSMegabytes))
     }
 }

@@ -1,6 +1,7 @@
 // Hidden `dartsprime store-torture RUN`: commits deterministic steps in a loop so the crash
 // test can SIGKILL it mid-write and inspect what survived.
 import ArgumentParser
+import Benchmarks
 import Foundation
 import RunStore
 

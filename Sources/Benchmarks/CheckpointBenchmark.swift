@@ -5,6 +5,7 @@ import Foundation
 import DartsCore
 import ImageData
 import RunStore
+import Search
 
 public struct CheckpointBenchmarkResult: Sendable {
     public var commitMilliseconds: [Double]
@@ -14,14 +15,13 @@ public struct CheckpointBenchmarkResult: Sendable {
 }
 
 public enum CheckpointBenchmark {
-    /// Runs one warm-up and then `steps` timed real iterations of a `method` search at the given size on synthetic
-    /// CIFAR-shaped data (timing each), then commits the resulting state `repetitions` times
-    /// into a fresh run under `directory`.
-    public static func run(channels: Int, layers: Int, batchSize: Int, method: String = "darts",
-                           steps: Int = 2, repetitions: Int = 9, directory: URL) throws -> CheckpointBenchmarkResult {
-        var c = SearchConfiguration()
-        c.initChannels = channels; c.layers = layers; c.batchSize = batchSize; c.method = method
-        c.epochs = 50
+    /// Runs one warm-up and then `steps` timed real iterations of the search `c` describes (its
+    /// size, method and seed; its data settings are ignored) on synthetic CIFAR-shaped data
+    /// (timing each), then commits the resulting state `repetitions` times into a fresh run
+    /// under `directory`.
+    public static func run(configuration c: SearchConfiguration, steps: Int = 2, repetitions: Int = 9,
+                           directory: URL) throws -> CheckpointBenchmarkResult {
+        let batchSize = c.batchSize
         var rng = PhiloxRandom(seed: 1)
         let count = 4 * batchSize * (steps + 1)
         let pixels = (0..<count * 3 * 32 * 32).map { _ in UInt8(truncatingIfNeeded: rng.nextUInt32()) }
@@ -34,15 +34,16 @@ public enum CheckpointBenchmark {
         // activation memory (≈ 1.5× a steady step), which would shrink the commit share.
         for i in 0...steps {
             let start = DispatchTime.now().uptimeNanoseconds
-            record = try runner.iterate()
+            record = try runner.benchmarkIterate()
             if i > 0 { stepSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         }
         let run = directory.appendingPathComponent("bench-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: run) }
-        let store = try RunStore.create(at: run, configurationJSON: try encodeJSON(c), environment: [:],
+        let json = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+        let store = try RunStore.create(at: run, configurationJSON: json, environment: [:],
                                         retention: RetentionPolicy(keepLast: 2, keepEpochEnds: false, everyNth: 0))
-        var checkpoint = try runner.checkpoint(record)
-        var history = runner.historyRow(record)
+        var checkpoint = try runner.benchmarkCheckpoint(record)
+        var history = runner.benchmarkHistoryRow(record)
         var milliseconds: [Double] = []
         for r in 0...repetitions {
             checkpoint.step = r + 1
