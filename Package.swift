@@ -49,7 +49,7 @@ let package = Package(
         // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
         // what only `dartsprime bench` and `store-torture` run stays out of the library modules.
         .target(name: "Benchmarks", dependencies: ["Search", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
-        // The command-line tool.
+        // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
             "Search", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -62,6 +62,10 @@ let package = Package(
         .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search"]),
+        .testTarget(name: "DartsPrimeCLITests", dependencies: [
+            "dartsprime", "Search", "ImageData", "RunStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks"]),
     ]
 )

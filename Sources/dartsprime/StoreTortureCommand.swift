@@ -3,7 +3,6 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
-import RunStore
 
 struct StoreTortureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +14,6 @@ struct StoreTortureCommand: ParsableCommand {
     @Flag var nonAtomic = false
 
     func run() throws {
-        do { try StoreTortureWorkload.run(at: URL(fileURLWithPath: runDirectory), maxSteps: maxSteps, nonAtomic: nonAtomic) } catch {
-            StoreCLI.fail("\(error)")
-        }
+        try StoreTortureWorkload.run(at: URL(fileURLWithPath: runDirectory), maxSteps: maxSteps, nonAtomic: nonAtomic)
     }
 }
