@@ -51,9 +51,12 @@ let package = Package(
         .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
         // Reads run directories back: replay of discretisation (and, later, audits and exports).
         .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Training"]),
-        // The command-line tool.
+        // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
+        // what only `dartsprime bench` and `store-torture` run stays out of the library modules.
+        .target(name: "Benchmarks", dependencies: ["Search", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
+        // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "Training", "Analysis", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
+            "Search", "Training", "Analysis", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -67,6 +70,11 @@ let package = Package(
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RunStore"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search"]),
+        .testTarget(name: "DartsPrimeCLITests", dependencies: [
+            "dartsprime", "Search", "Training", "ImageData", "RunStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks"]),
     ]
 )

@@ -7,7 +7,7 @@
 //   channels, planes) into chunks run by persistent workers (WorkerPool.swift).
 // - Chunk boundaries depend only on the item count and on `DartsCore.threadCount`, which is
 //   read once per process from the environment variable DARTSPRIME_THREADS (default: the
-//   active processor count). They never depend on timing.
+//   CPUs the process may run on, its affinity mask). They never depend on timing.
 // - Every chunk writes a disjoint part of the output. Reductions across work items (weight
 //   gradients summed over a batch) go into one buffer PER ITEM (per image), which are then
 //   summed in item order by one thread. So results are bit-identical run to run, and in fact
@@ -20,12 +20,16 @@ import Glibc
 /// Namespace for process-wide kernel settings.
 public enum DartsCore {
     /// Worker count for `parallelFor`: DARTSPRIME_THREADS if set to a positive integer, else
-    /// the active processor count. Fixed for the life of the process.
+    /// the number of CPUs this process may run on. Fixed for the life of the process.
+    ///
+    /// Not the online count: under `taskset`, a cpuset cgroup or a batch scheduler's binding the
+    /// process may use fewer CPUs than the machine has, and spinning workers beyond those would
+    /// only take turns on the same cores.
     public static let threadCount: Int = {
         if let s = ProcessInfoLite.environment("DARTSPRIME_THREADS"), let n = Int(s), n > 0 {
             return n
         }
-        return max(1, ProcessInfoLite.activeProcessorCount())
+        return max(1, ProcessInfoLite.allowedProcessorCount())
     }()
 
     private static let blasConfigured: Bool = {
@@ -88,7 +92,38 @@ enum ProcessInfoLite {
         return String(cString: p)
     }
 
-    static func activeProcessorCount() -> Int {
+    /// CPUs the calling thread may run on: the population count of its affinity mask
+    /// (`sched_getaffinity`, glibc's CPU_COUNT), which a new process inherits from `taskset` or
+    /// its cpuset. Falls back to the online processor count where there is no such call.
+    static func allowedProcessorCount() -> Int {
+        #if os(Linux)
+        // glibc's cpu_set_t holds 1024 CPUs; the kernel answers EINVAL when its mask is wider,
+        // so the buffer doubles until it fits.
+        var words = 1024 / UInt.bitWidth
+        while words <= 1 << 16 {
+            var mask = [UInt](repeating: 0, count: words)
+            let rc = mask.withUnsafeMutableBytes { linuxSchedGetaffinity(0, $0.count, $0.baseAddress!) }
+            if rc == 0 {
+                let n = mask.reduce(0) { $0 + $1.nonzeroBitCount }
+                if n > 0 { return n }
+                break
+            }
+            guard errno == EINVAL else { break }
+            words *= 2
+        }
+        #endif
+        return onlineProcessorCount()
+    }
+
+    /// Processors the machine has online.
+    static func onlineProcessorCount() -> Int {
         Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 }
+
+#if os(Linux)
+/// glibc's `int sched_getaffinity(pid_t, size_t, cpu_set_t *)`; Swift's Glibc module does not
+/// export the GNU-only scheduling calls.
+@_silgen_name("sched_getaffinity")
+private func linuxSchedGetaffinity(_ pid: Int32, _ size: Int, _ mask: UnsafeMutableRawPointer) -> Int32
+#endif

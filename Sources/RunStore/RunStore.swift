@@ -28,9 +28,10 @@ public final class RunStore {
     /// The last checkpoint file's bytes and where its values live, so the next commit of the
     /// same layout only copies values in (see CheckpointTemplate).
     private var template: CheckpointTemplate?
-    /// Crash-test negative control only (StoreTortureWorkload): write files in place, torn
-    /// by a kill, instead of atomically.
-    var nonAtomicWritesForCrashTest = false
+    /// Crash-test negative control only (Benchmarks' StoreTortureWorkload): write files in place,
+    /// torn by a kill, instead of atomically. It stays here because only the store's own write
+    /// path can be made non-atomic; `package` keeps it out of the public API.
+    package var nonAtomicWritesForCrashTest = false
 
     var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     var historyURL: URL { url.appendingPathComponent("history") }

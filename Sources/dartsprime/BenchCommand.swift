@@ -1,6 +1,7 @@
 // `dartsprime bench kernels`: GFLOP/s of the hot kernels at DARTS supernet shapes (release).
 import ArgumentParser
 import DartsCore
+import Search
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,11 +19,16 @@ struct BenchKernels: ParsableCommand {
     @Option(help: "Repetitions per kernel (the median is reported).")
     var reps: Int = 7
 
-    @Option(help: "Batch size of the supernet shapes.")
-    var batch: Int = 64
+    @OptionGroup(title: "Batches") var batchOptions: BatchOptions
+
+    /// Batch size of the supernet shapes: the paper's 64 unless --batch-size says otherwise.
+    var batch: Int { SearchConfiguration.preset(.paper).overridden(by: [batchOptions]).batchSize }
+
+    func validate() throws {
+        guard reps >= 1, batch >= 1 else { throw ValidationError("bench kernels: --reps and --batch-size must be positive") }
+    }
 
     func run() throws {
-        guard reps >= 1, batch >= 1 else { throw flagError("bench kernels: --reps and --batch must be positive") }
         print("threads: \(DartsCore.threadCount) (DARTSPRIME_THREADS), OpenBLAS single-threaded, reps: \(reps)")
         print(pad("kernel", 44) + pad("ms", 10) + "GFLOP/s")
         let n = 1024

@@ -2,22 +2,18 @@
 // on a validation batch, weight step on a training batch) on synthetic data, as PyTorch's
 // ../shared/ref/torch_step_bench.py measures it. Last line: `median_s=… peak_rss_mb=…`.
 import ArgumentParser
+import Benchmarks
 import DartsCore
-import Search
 import Foundation
+import Search
 
 struct BenchStep: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "step", abstract: "Median time and peak RSS of one search iteration (build with -c release).")
+        commandName: "step", abstract: "Median time and peak RSS of one search iteration (build with -c release).",
+        discussion: "Default size: the paper's (C=16, L=8, batch 64); the network and batch flags are those of `search`.")
 
-    @Option(help: "Initial channels C.")
-    var initChannels: Int = 16
-
-    @Option(help: "Cells L.")
-    var layers: Int = 8
-
-    @Option(help: "Batch size of each of the two batches.")
-    var batchSize: Int = 64
+    @OptionGroup(title: "Network") var network: NetworkOptions
+    @OptionGroup(title: "Batches") var batch: BatchOptions
 
     @Option(help: "Timed iterations after one warm-up (the median is reported).")
     var iterations: Int = 5
@@ -25,21 +21,29 @@ struct BenchStep: ParsableCommand {
     @Flag(help: "Time the weight step alone (no α step), as FIMT schedules mostly run.")
     var weightOnly = false
 
-    func run() throws {
-        guard initChannels >= 2, initChannels % 2 == 0, layers >= 3, batchSize >= 2, iterations >= 1 else {
-            throw flagError("bench step: --init-channels must be even and ≥ 2, --layers ≥ 3, --batch-size ≥ 2, --iterations ≥ 1")
+    /// The paper's size with the given flags applied.
+    var size: SearchConfiguration { SearchConfiguration.preset(.paper).overridden(by: [network, batch]) }
+
+    func validate() throws {
+        let c = size
+        guard c.initChannels >= 2, c.initChannels % 2 == 0, c.layers >= 3, c.batchSize >= 2, iterations >= 1 else {
+            throw ValidationError("bench step: --init-channels must be even and ≥ 2, --layers ≥ 3, --batch-size ≥ 2, --iterations ≥ 1")
         }
-        print("bench step: C=\(initChannels) L=\(layers) batch=\(batchSize) iterations=\(iterations)"
+    }
+
+    func run() throws {
+        let c = size
+        print("bench step: C=\(c.initChannels) L=\(c.layers) batch=\(c.batchSize) iterations=\(iterations)"
               + (weightOnly ? " weight-only" : "") + " threads=\(DartsCore.threadCount)")
-        let r = StepBenchmark.run(channels: initChannels, layers: layers, batchSize: batchSize,
+        let r = StepBenchmark.run(channels: c.initChannels, layers: c.layers, batchSize: c.batchSize,
                                   iterations: iterations, weightOnly: weightOnly)
         for (name, secs) in r.phases {
             print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                  + String(format: "median %.3f s  min %.3f s", StepBenchmarkResult.median(secs), secs.min() ?? .nan))
+                  + String(format: "median %.3f s  min %.3f s", Timings.median(secs), secs.min() ?? .nan))
         }
-        print(String(format: "cpu_s (user+sys, all threads) median %.3f", StepBenchmarkResult.median(r.iterationCPUSeconds))
+        print(String(format: "cpu_s (user+sys, all threads) median %.3f", Timings.median(r.iterationCPUSeconds))
               + "; load average at end " + loadAverage())
-        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", StepBenchmarkResult.median(r.iterationSeconds),
+        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", Timings.median(r.iterationSeconds),
                      r.peakRSSMegabytes))
     }
 }

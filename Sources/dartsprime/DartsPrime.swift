@@ -6,6 +6,11 @@ struct DartsPrime: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dartsprime",
         abstract: "DARTS-PRIME neural architecture search, reproducible from its checkpoints.",
+        discussion: """
+        Exit status: 0 done (also resuming a finished run), 1 runtime error (a bad or missing \
+        file, a corrupt checkpoint), 64 bad flags or usage, 75 stopped by SIGINT/SIGTERM after \
+        committing (requeue and resume). Every failure prints one line on stderr.
+        """,
         subcommands: [
             SearchCommand.self,
             ResumeCommand.self,
@@ -16,4 +21,9 @@ struct DartsPrime: ParsableCommand {
             Bench.self,
             StoreTortureCommand.self,
         ])
+
+    /// Replaces ArgumentParser's `main` with the tool's one exit path (CommandExit.swift).
+    static func main() {
+        CommandExit.run(self)
+    }
 }

@@ -17,12 +17,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Output format: csv or json.") var format: HistoryExportFormat = .csv
 
     func run() throws {
-        do {
-            let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
-            let text = HistoryExport.render(try store.history(), as: format)
-            FileHandle.standardOutput.write(Data(text.utf8))
-        } catch {
-            StoreCLI.fail("\(error)")
-        }
+        let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
+        let text = HistoryExport.render(try store.history(), as: format)
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

@@ -31,34 +31,33 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            let replay = try Replay(directory: URL(fileURLWithPath: runDirectory))
-            if !allSteps && !epochs {
-                let s = try replay.step(step)
-                print(format == .json ? json([s]) : s.genotype.description)
-                return
-            }
-            var rows = try replay.allSteps()
-            if epochs {
-                // `changed` relative to the previous epoch end, not the previous step.
-                rows = rows.filter(\.epochEnd)
-                for i in rows.indices { rows[i].changed = i > 0 && rows[i].genotype != rows[i - 1].genotype }
-            }
-            if format == .json {
-                print(json(rows))
-            } else {
-                print("step,epoch,genotype,changed")
-                for r in rows { print("\(r.step),\(r.epoch),\"\(r.genotype)\",\(r.changed ? 1 : 0)") }
-            }
-            let changes = rows.filter(\.changed).map(\.step)
-            if let last = rows.last {
-                let since = changes.last ?? rows.first!.step
-                FileHandle.standardError.write(Data(("genotype changed at \(changes.count) of \(rows.count) lines"
-                    + (changes.isEmpty ? "" : " (steps \(changes.map(String.init).joined(separator: " ")))")
-                    + "; unchanged since step \(since) through step \(last.step)\n").utf8))
-            }
+        let replay = try Replay(directory: URL(fileURLWithPath: runDirectory))
+        if !allSteps && !epochs {
+            let s = try replay.step(step)
+            print(format == .json ? json([s]) : s.genotype.description)
+            return
+        }
+        var rows = try replay.allSteps()
+        if epochs {
+            // `changed` relative to the previous epoch end, not the previous step.
+            rows = rows.filter(\.epochEnd)
+            for i in rows.indices { rows[i].changed = i > 0 && rows[i].genotype != rows[i - 1].genotype }
+        }
+        if format == .json {
+            print(json(rows))
+        } else {
+            print("step,epoch,genotype,changed")
+            for r in rows { print("\(r.step),\(r.epoch),\"\(r.genotype)\",\(r.changed ? 1 : 0)") }
+        }
+        let changes = rows.filter(\.changed).map(\.step)
+        if let last = rows.last {
+            let since = changes.last ?? rows.first!.step
+            FileHandle.standardError.write(Data(("genotype changed at \(changes.count) of \(rows.count) lines"
+                + (changes.isEmpty ? "" : " (steps \(changes.map(String.init).joined(separator: " ")))")
+                + "; unchanged since step \(since) through step \(last.step)\n").utf8))
         }
     }
+
 
     private func json(_ rows: [ReplayedStep]) -> String {
         struct Row: Encodable { var step: Int; var epoch: Int; var epoch_end: Bool; var genotype: String; var changed: Bool }

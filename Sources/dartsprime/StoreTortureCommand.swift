@@ -1,8 +1,8 @@
 // Hidden `dartsprime store-torture RUN`: commits deterministic steps in a loop so the crash
 // test can SIGKILL it mid-write and inspect what survived.
 import ArgumentParser
+import Benchmarks
 import Foundation
-import RunStore
 
 struct StoreTortureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,8 +14,6 @@ struct StoreTortureCommand: ParsableCommand {
     @Flag var nonAtomic = false
 
     func run() throws {
-        do { try StoreTortureWorkload.run(at: URL(fileURLWithPath: runDirectory), maxSteps: maxSteps, nonAtomic: nonAtomic) } catch {
-            StoreCLI.fail("\(error)")
-        }
+        try StoreTortureWorkload.run(at: URL(fileURLWithPath: runDirectory), maxSteps: maxSteps, nonAtomic: nonAtomic)
     }
 }

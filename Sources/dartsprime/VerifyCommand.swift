@@ -11,23 +11,11 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The run directory.") var runDirectory: String
 
     func run() throws {
-        do {
-            let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
-            let report = try store.verify()
-            if let problem = report.firstProblem {
-                StoreCLI.fail("\(problem)" + (report.problems.count > 1 ? " (\(report.problems.count - 1) more problems)" : ""))
-            }
-            print("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
-        } catch {
-            StoreCLI.fail("\(error)")
+        let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
+        let report = try store.verify()
+        if let problem = report.firstProblem {
+            throw RuntimeFailure("\(problem)" + (report.problems.count > 1 ? " (\(report.problems.count - 1) more problems)" : ""))
         }
-    }
-}
-
-/// Shared error reporting of the store commands: one line on stderr, exit status 1.
-enum StoreCLI {
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("dartsprime: \(message)\n".utf8))
-        Foundation.exit(1)
+        print("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
     }
 }

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import RunStore
+import Benchmarks
 
 /// The built executable next to the test bundle.
 func dartsprimeBinary() throws -> URL {

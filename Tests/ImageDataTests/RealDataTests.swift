@@ -35,9 +35,4 @@ import Testing
         let m = batch.images.scalars.reduce(0, +) / Float(batch.images.count)
         #expect(abs(m) < 0.5)
     }
-
-    @Test func benchmarkMeasures() {
-        let rate = ImageDataBenchmark.imagesPerSecond(kind: .cifar10, batchSize: 16, batches: 4, samples: 64)
-        #expect(rate.isFinite && rate > 0)
-    }
 }

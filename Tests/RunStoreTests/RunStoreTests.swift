@@ -174,12 +174,6 @@ extension StoreSuite {
         #expect(try rw.verify().isClean)
     }
 
-    @Test func benchmarkReturnsOneTimingPerCommit() throws {
-        let t = try RunStoreBenchmark.commitMilliseconds(parameters: 20_000, tensorCount: 20, repetitions: 3)
-        #expect(t.count == 3 && t.allSatisfy { $0 > 0 })
-        #expect(RunStoreBenchmark.median([3, 1, 2]) == 2)
-    }
-
     @Test func exportRendersEveryRowWithDigest() throws {
         var a = sampleRow(step: 1); a.stateDigest = "d1"
         var b = HistoryRow(step: 2, values: ["loss": 0.1], stateDigest: "d2", epochEnd: true)

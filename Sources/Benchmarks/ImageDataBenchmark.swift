@@ -1,5 +1,6 @@
 // Throughput of batch assembly (crop + flip + normalise) on synthetic data, for `dartsprime bench`.
 import DartsCore
+import ImageData
 
 /// Measures how many images per second a `BatchStream` turns into normalised batch tensors.
 public enum ImageDataBenchmark {

@@ -1,5 +1,6 @@
 // Cost of committing one paper-size step (weights + momentum), for `dartsprime bench`.
 import Foundation
+import RunStore
 
 public enum RunStoreBenchmark {
     /// Times `repetitions` commits of a state with `parameters` float32 weights plus as many
@@ -71,12 +72,5 @@ public enum RunStoreBenchmark {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
         }
         return times
-    }
-
-    /// Median of a list of timings.
-    public static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }

@@ -4,6 +4,7 @@
 import Foundation
 import DartsCore
 import DartsNN
+import Search
 
 public struct StepBenchmarkResult: Sendable {
     /// Per-iteration wall times of each phase, seconds.
@@ -13,12 +14,6 @@ public struct StepBenchmarkResult: Sendable {
     /// machine wall time includes waiting for a core, CPU time does not.
     public var iterationCPUSeconds: [Double] = []
     public var peakRSSMegabytes: Double
-
-    public static func median(_ xs: [Double]) -> Double {
-        guard !xs.isEmpty else { return .nan }
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
-    }
 }
 
 public enum StepBenchmark {
@@ -68,22 +63,4 @@ public enum StepBenchmark {
         return StepBenchmarkResult(phases: names.map { ($0, phases[$0] ?? []) }, iterationSeconds: total,
                                    iterationCPUSeconds: cpu, peakRSSMegabytes: peakResidentMegabytes())
     }
-}
-
-/// User + system CPU seconds of this process so far (all threads).
-public func processCPUSeconds() -> Double {
-    var u = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &u)
-    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6
-        + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
-}
-
-/// Peak resident set size of this process (VmHWM from /proc/self/status), in MB.
-public func peakResidentMegabytes() -> Double {
-    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-    for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
-        return kb / 1024
-    }
-    return .nan
 }

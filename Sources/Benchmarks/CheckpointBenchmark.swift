@@ -5,6 +5,7 @@ import Foundation
 import DartsCore
 import ImageData
 import RunStore
+import Search
 import Training
 
 public struct CheckpointBenchmarkResult: Sendable {
@@ -15,14 +16,13 @@ public struct CheckpointBenchmarkResult: Sendable {
 }
 
 public enum CheckpointBenchmark {
-    /// Runs one warm-up and then `steps` timed real iterations of a `method` search at the given size on synthetic
-    /// CIFAR-shaped data (timing each), then commits the resulting state `repetitions` times
-    /// into a fresh run under `directory`.
-    public static func run(channels: Int, layers: Int, batchSize: Int, method: String = "darts",
-                           steps: Int = 2, repetitions: Int = 9, directory: URL) throws -> CheckpointBenchmarkResult {
-        var c = SearchConfiguration()
-        c.initChannels = channels; c.layers = layers; c.batchSize = batchSize; c.method = method
-        c.epochs = 50
+    /// Runs one warm-up and then `steps` timed real iterations of the search `c` describes (its
+    /// size, method and seed; its data settings are ignored) on synthetic CIFAR-shaped data
+    /// (timing each), then commits the resulting state `repetitions` times into a fresh run
+    /// under `directory`.
+    public static func run(configuration c: SearchConfiguration, steps: Int = 2, repetitions: Int = 9,
+                           directory: URL) throws -> CheckpointBenchmarkResult {
+        let batchSize = c.batchSize
         var rng = PhiloxRandom(seed: 1)
         let count = 4 * batchSize * (steps + 1)
         let pixels = (0..<count * 3 * 32 * 32).map { _ in UInt8(truncatingIfNeeded: rng.nextUInt32()) }

@@ -1,6 +1,7 @@
 // A deterministic commit loop for the SIGKILL crash test: `dartsprime store-torture` runs it in
 // a child process that the test kills at random instants, then checks what survived.
 import Foundation
+import RunStore
 
 public enum StoreTortureWorkload {
     /// The exact state committed for `step`, so a survivor can be compared bit for bit.

@@ -1,0 +1,65 @@
+// The one exit path of the command-line tool: parse, run, and turn whatever went wrong into one
+// line on stderr and a documented status (ExitStatus.swift). Commands only throw.
+//
+// ArgumentParser's own `main` prints a parse error with the usage block (several lines) and a
+// runtime error as "Error: …" with status 1 whatever its kind; here every failure is a single
+// `error: …` line, and the status says whether the user must fix the command line (64), the
+// files (1), or simply resume (75).
+
+import ArgumentParser
+import Foundation
+import Search
+import Training
+
+enum CommandExit {
+    /// Parses `arguments` (default: the process's) into a subcommand of `root`, runs it and exits.
+    static func run(_ root: ParsableCommand.Type, arguments: [String]? = nil) -> Never {
+        var command: ParsableCommand
+        do {
+            command = try root.parseAsRoot(arguments)
+        } catch {
+            // --help is an "error" that ArgumentParser prints on stdout with status 0.
+            if root.exitCode(for: error) == .success { root.exit(withError: error) }
+            exit(.usage, line: "error: " + root.message(for: error))
+        }
+        do {
+            try command.run()
+        } catch {
+            // `--help` (ArgumentParser's help command) and a command group run without its
+            // subcommand end by throwing a help request: ArgumentParser prints it, status 0.
+            if root.exitCode(for: error) == .success { root.exit(withError: error) }
+            if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+            let status = status(for: error)
+            if status == .failure && root.exitCode(for: error) == .validationFailure {
+                // An ArgumentParser error raised while running (e.g. `help` of an unknown command).
+                exit(.usage, line: "error: " + root.message(for: error))
+            }
+            exit(status, line: status == .stopped ? "\(error)" : "error: \(error)")
+        }
+        exit(.success, line: nil)
+    }
+
+    /// The status of an error thrown while a command runs.
+    static func status(for error: Error) -> ExitStatus {
+        switch error {
+        case is StoppedBySignal: return .stopped
+        case is ValidationError: return .usage
+        // The search layer's "invalid configuration" always names the flag to change (a fork
+        // step without --into, no data at the default folder without --data, an empty split).
+        case TrainingError.invalidConfiguration: return .usage
+        default: return .failure
+        }
+    }
+
+    /// `message` on one line: an error that spans lines (an HDF5 stack, a nested description)
+    /// is joined so that scripts can rely on exactly one line per failure.
+    static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    private static func exit(_ status: ExitStatus, line: String?) -> Never {
+        if let line { FileHandle.standardError.write(Data((oneLine(line) + "\n").utf8)) }
+        Foundation.exit(status.rawValue)
+    }
+}

@@ -1,0 +1,17 @@
+// `--init-channels`, `--layers`: the supernet's size, shared by `search` and the benchmarks.
+
+import ArgumentParser
+import Search
+
+/// Initial channels C and cells L of the supernet.
+struct NetworkOptions: ConfigurationOptions {
+    @Option(name: .customLong("init-channels"), help: "Initial channels C.")
+    var initChannels: Int?
+    @Option(help: "Number of cells L.")
+    var layers: Int?
+
+    func apply(to c: inout SearchConfiguration) {
+        if let v = initChannels { c.initChannels = v }
+        if let v = layers { c.layers = v }
+    }
+}

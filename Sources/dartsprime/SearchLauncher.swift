@@ -1,0 +1,50 @@
+// The command-line tool's only calls into the trainer's run directories (start, resume, fork),
+// and how their outcome is printed: one small place for every run kind.
+
+import Foundation
+import Search
+import Training
+
+enum SearchLauncher {
+    /// The run kinds this build can start and resume.
+    static var launcher: RunLauncher { RunLauncher(kinds: [CNNSearch.self]) }
+
+    /// Runs a new search in `directory` (its data loaded and checked first, so a bad input
+    /// leaves no directory behind); prints the genotype when it finishes.
+    static func start(_ c: SearchConfiguration, directory: URL, maxSteps: Int?) throws {
+        StopSignals.install()
+        let search = try CNNSearch(configuration: c)
+        let outcome = try launcher.start(search, directory: directory, maxSteps: maxSteps,
+                                         progress: ProgressPrinter().report)
+        try finish(outcome, directory: directory)
+    }
+
+    /// Continues the run in `directory`, or forks its step `fromStep` into `into`. A run that had
+    /// already finished is not an error: a requeued job has nothing left to do (exit 0).
+    static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?) throws {
+        StopSignals.install()
+        let outcome: RunOutcome
+        do {
+            outcome = try launcher.resume(directory: directory, fromStep: fromStep, into: into,
+                                          maxSteps: maxSteps, progress: ProgressPrinter().report)
+        } catch let TrainingError.finished(message) {
+            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            return
+        }
+        try finish(outcome, directory: into ?? directory)
+    }
+
+    /// Prints the result (stdout) or where the run stopped (stderr); a stop by signal throws so
+    /// that the exit path returns 75.
+    private static func finish(_ outcome: RunOutcome, directory: URL) throws {
+        switch outcome {
+        case let .finished(summary):
+            print(summary)
+            FileHandle.standardError.write(Data("run finished; artifacts in \(directory.path)\n".utf8))
+        case let .stopped(step):
+            let stop = StoppedBySignal(step: step, directory: directory.path)
+            if StopSignals.stopRequested { throw stop }
+            FileHandle.standardError.write(Data("\(stop)\n".utf8))  // --max-steps: a clean stop, exit 0
+        }
+    }
+}
