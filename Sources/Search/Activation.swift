@@ -1,17 +1,12 @@
 // Activation of the architecture weights α (SPEC §5): row-wise softmax, or CRB's clamp to
 // [0, 1], with their vector–Jacobian products, and CRB's permanent pruning of α ≤ 0.
 //
-// These are the plain-array versions used by the regularisers, the projection and the tests;
-// α matrices are `[rows, cols]` tensors, edges × ops of the activation's column space.
+// One act(α): the tape version the forward pass uses and the plain version the stored
+// activations, projection and regularisers use call the same DartsCore functions. α matrices
+// are `[rows, cols]` tensors, edges × ops of the activation's column space.
 
 import DartsCore
 import Architecture
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Foundation
-#endif
 
 extension ActivationKind {
     /// The space whose ops are α's columns under this activation, for a search in `base`:
@@ -24,61 +19,36 @@ extension ActivationKind {
         }
     }
 
-    /// act(α) for an α matrix of shape `[rows, cols]`.
-    public func apply(_ alpha: Tensor) -> Tensor {
-        precondition(alpha.rank == 2, "activation of α needs a [rows, cols] matrix, got \(alpha.shape)")
-        let rows = alpha.shape[0], cols = alpha.shape[1]
-        var out = Tensor(shape: alpha.shape)
-        alpha.withUnsafeBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { y in
-                switch self {
-                case .crb:
-                    for i in 0..<a.count { y[i] = min(max(a[i], 0), 1) }
-                case .softmax:
-                    for r in 0..<rows {
-                        let o = r * cols
-                        var m = -Float.infinity
-                        for c in 0..<cols { m = max(m, a[o + c]) }
-                        var sum = 0.0
-                        for c in 0..<cols { let e = expf(a[o + c] - m); y[o + c] = e; sum += Double(e) }
-                        let s = Float(sum)
-                        for c in 0..<cols { y[o + c] /= s }
-                    }
-                }
-            }
+    /// act(α) on the tape, as the forward pass uses it.
+    public func activate(_ alpha: Var, on tape: Tape) -> Var {
+        switch self {
+        case .crb: return tape.clamp(alpha, min: 0, max: 1)
+        case .softmax: return tape.softmax(alpha)
         }
-        return out
     }
 
-    /// dL/dα given dL/dact(α) (vector–Jacobian product).
+    /// act(α) for an α matrix of shape `[rows, cols]`: the same bits as `activate` (both are
+    /// DartsCore's `clampValues` / `softmaxLastAxis`), so the stored activations, the genotype
+    /// and the regularisers see exactly the weights the forward pass mixed with.
+    public func apply(_ alpha: Tensor) -> Tensor {
+        precondition(alpha.rank == 2, "activation of α needs a [rows, cols] matrix, got \(alpha.shape)")
+        switch self {
+        case .crb: return clampValues(alpha, min: 0, max: 1)
+        case .softmax: return softmaxLastAxis(alpha)
+        }
+    }
+
+    /// dL/dα given dL/dact(α) (vector–Jacobian product), as the tape computes it.
     ///
     /// Softmax: `y ⊙ (g − Σ_row g⊙y)`. CRB: `g` where 0 ≤ α ≤ 1, else 0 — PyTorch's clamp lets
     /// the gradient through at the bounds too.
     public func backward(alpha: Tensor, gradActivated: Tensor) -> Tensor {
         precondition(alpha.shape == gradActivated.shape && alpha.rank == 2,
                      "activation backward: α \(alpha.shape) and gradient \(gradActivated.shape) differ")
-        let rows = alpha.shape[0], cols = alpha.shape[1]
-        var out = Tensor(shape: alpha.shape)
-        let y = self == .softmax ? apply(alpha) : alpha
-        y.withUnsafeBufferPointer { y in
-            gradActivated.withUnsafeBufferPointer { g in
-                out.withUnsafeMutableBufferPointer { dx in
-                    switch self {
-                    case .crb:
-                        for i in 0..<g.count { dx[i] = (y[i] >= 0 && y[i] <= 1) ? g[i] : 0 }
-                    case .softmax:
-                        for r in 0..<rows {
-                            let o = r * cols
-                            var dot = 0.0
-                            for c in 0..<cols { dot += Double(g[o + c]) * Double(y[o + c]) }
-                            let d = Float(dot)
-                            for c in 0..<cols { dx[o + c] = y[o + c] * (g[o + c] - d) }
-                        }
-                    }
-                }
-            }
+        switch self {
+        case .crb: return clampBackward(gradient: gradActivated, input: alpha, min: 0, max: 1)
+        case .softmax: return softmaxLastAxisBackward(gradient: gradActivated, output: apply(alpha))
         }
-        return out
     }
 
     /// act(α) as rows of Doubles, the form `project(activated:space:)` takes.

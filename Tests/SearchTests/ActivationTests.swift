@@ -67,3 +67,39 @@ private func numericGradient(_ kind: ActivationKind, _ alpha: Tensor, _ w: [Floa
     #expect(alpha.scalars == [0.2, 0, 0, 0, 1.2, 0.3])
     #expect(pruning.activeCount == 3 && pruning.activeMask == [1, 0, 0, 0, 1, 1])
 }
+
+/// One act(α) (issue 10): the weights the supernet's forward pass mixes with and the plain
+/// `apply` that the stored activations, projection and regularisers use agree bit for bit, and
+/// so do the tape's α gradient and `backward`. The division by the sum that `apply` once used
+/// differs from the tape's multiplication by 1/z in the last bit of many entries: the check
+/// would catch a second formula.
+@Test(arguments: [ActivationKind.softmax, .crb])
+func forwardPassAndPlainActivationAgreeBitwise(_ kind: ActivationKind) throws {
+    var rng = PhiloxRandom(seed: 11, stream: 2)
+    var divisionDiffers = 0
+    for _ in 0..<50 {
+        let alpha = Tensor(shape: [14, kind == .crb ? 7 : 8], scalars: rng.normal(count: kind == .crb ? 98 : 112))
+        let p = Parameter(name: "alpha", value: alpha)
+        let tape = Tape()
+        let act = kind.activate(tape.parameter(p, requiresGrad: true), on: tape)
+        #expect(tape.value(act).scalars.map(\.bitPattern) == kind.apply(alpha).scalars.map(\.bitPattern))
+        // Backward: L = Σ w ⊙ act(α) gives dL/dact = w.
+        let w = Tensor(shape: alpha.shape, scalars: rng.normal(count: alpha.count))
+        tape.backward(tape.sum(tape.mul(act, tape.constant(w))))
+        #expect(p.grad.scalars.map(\.bitPattern) == kind.backward(alpha: alpha, gradActivated: w).scalars.map(\.bitPattern))
+        if kind == .softmax {
+            let old = alpha.scalars.chunked(8).flatMap { row -> [Float] in
+                let m = row.max()!
+                let e = row.map { expf($0 - m) }
+                let s = Float(e.reduce(0.0) { $0 + Double($1) })
+                return e.map { $0 / s }
+            }
+            divisionDiffers += zip(old, kind.apply(alpha).scalars).filter { $0 != $1 }.count
+        }
+    }
+    if kind == .softmax { #expect(divisionDiffers > 0) }
+}
+
+private extension Array {
+    func chunked(_ n: Int) -> [[Element]] { stride(from: 0, to: count, by: n).map { Array(self[$0..<Swift.min($0 + n, count)]) } }
+}

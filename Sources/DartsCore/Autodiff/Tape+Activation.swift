@@ -42,34 +42,16 @@ extension Tape {
     /// min(max(x, lo), hi); gradient passes where lo ≤ x ≤ hi (PyTorch's clamp), else 0.
     public func clamp(_ x: Var, min lo: Float, max hi: Float) -> Var {
         let vx = value(x)
-        let y = vx.map { Swift.min(Swift.max($0, lo), hi) }
-        return record(y, inputs: [x]) {
-            { g, s in s.add(x, zipMap(g, vx) { ($1 >= lo && $1 <= hi) ? $0 : 0 }) }
+        return record(clampValues(vx, min: lo, max: hi), inputs: [x]) {
+            { g, s in s.add(x, clampBackward(gradient: g, input: vx, min: lo, max: hi)) }
         }
     }
 
-    /// Softmax along the last axis.
+    /// Softmax along the last axis (`softmaxLastAxis`, the one definition of its numbers).
     public func softmax(_ x: Var) -> Var {
-        let vx = value(x)
-        let k = vx.shape.last ?? 1
-        let y = rowwise(vx, k) { src, dst in
-            var m = -Float.infinity
-            for j in 0..<k { m = Swift.max(m, src[j]) }
-            var z: Double = 0
-            for j in 0..<k { let e = expf(src[j] - m); dst[j] = e; z += Double(e) }
-            let inv = Float(1 / z)
-            for j in 0..<k { dst[j] *= inv }
-        }
+        let y = softmaxLastAxis(value(x))
         return record(y, inputs: [x]) {
-            { g, s in
-                let dx = rowwise2(g, y, k) { pg, py, dst in
-                    var d: Double = 0
-                    for j in 0..<k { d += Double(pg[j] * py[j]) }
-                    let df = Float(d)
-                    for j in 0..<k { dst[j] = py[j] * (pg[j] - df) }
-                }
-                s.add(x, dx)
-            }
+            { g, s in s.add(x, softmaxLastAxisBackward(gradient: g, output: y)) }
         }
     }
 
@@ -113,6 +95,46 @@ func rowwise(_ t: Tensor, _ k: Int,
             guard let sb = src.baseAddress, let db = dst.baseAddress, k > 0 else { return }
             for r in 0..<(src.count / k) { f(sb + r * k, db + r * k) }
         }
+    }
+}
+
+/// min(max(x, lo), hi) element-wise (the tape's clamp and CRB's act(α) alike).
+public func clampValues(_ x: Tensor, min lo: Float, max hi: Float) -> Tensor {
+    x.map { Swift.min(Swift.max($0, lo), hi) }
+}
+
+/// dL/dx of `clampValues`: the gradient where lo ≤ x ≤ hi, else 0 (PyTorch's clamp lets it
+/// through at the bounds too).
+public func clampBackward(gradient g: Tensor, input x: Tensor, min lo: Float, max hi: Float) -> Tensor {
+    zipMap(g, x) { ($1 >= lo && $1 <= hi) ? $0 : 0 }
+}
+
+/// Softmax of every row of `x` along its last axis: exp(x − max) summed in Double, then each
+/// entry multiplied by the rounded reciprocal of the sum. The tape's softmax and every plain
+/// use (stored activations, projection, regularisers) call this one function, so act(α) has
+/// the same bits everywhere.
+public func softmaxLastAxis(_ x: Tensor) -> Tensor {
+    let k = x.shape.last ?? 1
+    return rowwise(x, k) { src, dst in
+        var m = -Float.infinity
+        for j in 0..<k { m = Swift.max(m, src[j]) }
+        var z: Double = 0
+        for j in 0..<k { let e = expf(src[j] - m); dst[j] = e; z += Double(e) }
+        let inv = Float(1 / z)
+        for j in 0..<k { dst[j] *= inv }
+    }
+}
+
+/// dL/dx of `y = softmaxLastAxis(x)` given dL/dy: `y ⊙ (g − Σ_row g⊙y)`, the row sum of Float
+/// products accumulated in Double.
+public func softmaxLastAxisBackward(gradient g: Tensor, output y: Tensor) -> Tensor {
+    precondition(g.shape == y.shape, "softmax backward: gradient \(g.shape) and output \(y.shape) differ")
+    let k = y.shape.last ?? 1
+    return rowwise2(g, y, k) { pg, py, dst in
+        var d: Double = 0
+        for j in 0..<k { d += Double(pg[j] * py[j]) }
+        let df = Float(d)
+        for j in 0..<k { dst[j] = py[j] * (pg[j] - df) }
     }
 }
 

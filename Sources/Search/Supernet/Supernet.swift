@@ -84,7 +84,7 @@ public final class Supernet {
 
     /// act(α) on the tape: row softmax, or clamp(α, 0, 1) for CRB.
     func activate(_ alpha: Var, _ tape: Tape) -> Var {
-        configuration.activation == .crb ? tape.clamp(alpha, min: 0, max: 1) : tape.softmax(alpha)
+        configuration.activation.activate(alpha, on: tape)
     }
 
     /// Logits (N × classes) of `input` (N × inputChannels × H × W).
