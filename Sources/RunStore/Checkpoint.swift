@@ -1,9 +1,9 @@
 // What one committed search step hands the store: its full state, its history row, and the
 // policy deciding which full states stay on disk.
 
-/// One committed search step's full state. Keys are slash paths, e.g. "weights/stem.0.weight",
-/// "alphas/alphas_normal", "optimizer/sgd/momentum/<name>", "fimt/edge_trace_normal",
-/// "rng/data", "data/train/permutation". Scalars (counters, clock, τ, lr ...) go in `scalars`
+/// One committed step's full state. Keys are slash paths, e.g. "model/stem.0.weight",
+/// "model/alphas_normal", "optimizer/sgd/momentum/<name>", "fimt/edge_trace_normal"
+/// (docs/SEARCH_STATE.md lists a search's). Scalars (counters, clock, τ, lr ...) go in `scalars`
 /// (Double) or `integers` (Int64), strings in `strings`.
 public struct Checkpoint: Sendable, Equatable {
     public var step: Int

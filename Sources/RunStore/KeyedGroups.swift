@@ -1,4 +1,4 @@
-// Slash-path keys ↔ nested HDF5 groups: "weights/stem.0.weight" under /arrays becomes group
+// Slash-path keys ↔ nested HDF5 groups: "model/stem.0.weight" under /arrays becomes group
 // /arrays/weights holding dataset "stem.0.weight". Writing caches created groups; reading walks
 // the tree and yields every dataset with its key.
 
