@@ -61,7 +61,9 @@ let package = Package(
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "RunStore", "DartsCore", "DartsNN"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
+        // The PyTorch fixtures' reader, shared by the test targets that compare against them.
+        .target(name: "FixtureSupport", dependencies: ["CHDF5"], path: "Tests/FixtureSupport"),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData", "FixtureSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RunStore"]),
     ]
 )
