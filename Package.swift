@@ -49,6 +49,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["DartsCore", "DartsNN", "RunStore"]),
         // Supernet, schedules, regularisers, and the CNN search as a run kind of the trainer.
         .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
+        // The evaluation network of SPEC §6 (a genotype's cells trained from scratch), its loss and
+        // its benchmark. Knows layers and genotypes, not data or the store.
+        .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture"]),
         // The command-line tool.
         .executableTarget(name: "dartsprime", dependencies: [
             "Search", "Training", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN",
@@ -64,6 +67,7 @@ let package = Package(
         // The PyTorch fixtures' reader, shared by the test targets that compare against them.
         .target(name: "FixtureSupport", dependencies: ["CHDF5"], path: "Tests/FixtureSupport"),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData", "FixtureSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DartsCore", "DartsNN", "Architecture", "FixtureSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RunStore"]),
     ]
 )
