@@ -49,6 +49,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["DartsCore", "DartsNN", "RunStore"]),
         // Supernet, schedules, regularisers, and the CNN search as a run kind of the trainer.
         .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
+        // The evaluation network of SPEC §6 (a genotype's cells trained from scratch), its loss,
+        // its benchmark, and the evaluation as a run kind of the trainer.
+        .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "RunStore", "Training"]),
         // Reads run directories back: replay of discretisation (and, later, audits and exports).
         .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Training"]),
         // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
@@ -56,7 +59,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Search", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
         // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "Training", "Analysis", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
+            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,7 +69,10 @@ let package = Package(
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "RunStore", "DartsCore", "DartsNN"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
+        // The PyTorch fixtures' reader, shared by the test targets that compare against them.
+        .target(name: "FixtureSupport", dependencies: ["CHDF5"], path: "Tests/FixtureSupport"),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DartsCore", "DartsNN", "Architecture", "FixtureSupport", "Training", "RunStore", "ImageData", "TestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "FixtureSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore"]),

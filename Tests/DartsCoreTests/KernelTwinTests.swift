@@ -14,6 +14,9 @@ let poolCases: [PoolCase] = [
     PoolCase(planes: 2, h: 13, w: 21, kernel: 3, stride: 2, padding: 1),
     PoolCase(planes: 1, h: 5, w: 6, kernel: 3, stride: 2, padding: 0),
     PoolCase(planes: 2, h: 9, w: 17, kernel: 2, stride: 2, padding: 1),
+    // The evaluation network's auxiliary head: 5×5, stride 3, no padding, on 8×8 (and odd) maps.
+    PoolCase(planes: 3, h: 8, w: 8, kernel: 5, stride: 3, padding: 0),
+    PoolCase(planes: 2, h: 13, w: 11, kernel: 5, stride: 3, padding: 0),
 ]
 
 @Test("fast pooling equals the naive oracle", arguments: poolCases)

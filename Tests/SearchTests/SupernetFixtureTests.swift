@@ -5,6 +5,7 @@
 
 import Testing
 import Foundation
+import FixtureSupport
 @testable import Search
 import DartsCore
 import DartsNN
