@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "RunStore", "DartsCore", "DartsNN"]),
         // The PyTorch fixtures' reader, shared by the test targets that compare against them.
         .target(name: "FixtureSupport", dependencies: ["CHDF5"], path: "Tests/FixtureSupport"),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DartsCore", "DartsNN", "Architecture", "FixtureSupport", "Training", "RunStore", "ImageData", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DartsCore", "DartsNN", "Architecture", "FixtureSupport", "Training", "RunStore", "ImageData", "TestSupport", "Search"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "FixtureSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),

@@ -15,6 +15,7 @@ struct DartsPrime: ParsableCommand {
             SearchCommand.self,
             ResumeCommand.self,
             ReplayCommand.self,
+            EvaluateCommand.self,
             DemoCommand.self,
             VerifyCommand.self,
             ExportCommand.self,

@@ -2,27 +2,30 @@
 // and how their outcome is printed: one small place for every run kind.
 
 import Foundation
+import Evaluation
 import Search
 import Training
 
 enum SearchLauncher {
     /// The run kinds this build can start and resume.
-    static var launcher: RunLauncher { RunLauncher(kinds: [CNNSearch.self]) }
+    static var launcher: RunLauncher { RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self]) }
 
     /// Runs a new search in `directory` (its data loaded and checked first, so a bad input
     /// leaves no directory behind); prints the genotype when it finishes.
     static func start(_ c: SearchConfiguration, directory: URL, maxSteps: Int?) throws {
         StopSignals.install()
+        let started = Date()
         let search = try CNNSearch(configuration: c)
         let outcome = try launcher.start(search, directory: directory, maxSteps: maxSteps,
                                          progress: ProgressPrinter().report)
-        try finish(outcome, directory: directory)
+        try finish(outcome, directory: directory, started: started)
     }
 
     /// Continues the run in `directory`, or forks its step `fromStep` into `into`. A run that had
     /// already finished is not an error: a requeued job has nothing left to do (exit 0).
     static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?) throws {
         StopSignals.install()
+        let started = Date()
         let outcome: RunOutcome
         do {
             outcome = try launcher.resume(directory: directory, fromStep: fromStep, into: into,
@@ -31,15 +34,17 @@ enum SearchLauncher {
             FileHandle.standardError.write(Data("\(message)\n".utf8))
             return
         }
-        try finish(outcome, directory: into ?? directory)
+        try finish(outcome, directory: into ?? directory, started: started)
     }
 
     /// Prints the result (stdout) or where the run stopped (stderr); a stop by signal throws so
     /// that the exit path returns 75.
-    private static func finish(_ outcome: RunOutcome, directory: URL) throws {
+    static func finish(_ outcome: RunOutcome, directory: URL, started: Date) throws {
         switch outcome {
         case let .finished(summary):
-            print(summary)
+            // An evaluation's line also gives this invocation's wall time.
+            let evaluation = summary.hasPrefix("test_error=")
+            print(evaluation ? summary + String(format: " wall_s=%.1f", Date().timeIntervalSince(started)) : summary)
             FileHandle.standardError.write(Data("run finished; artifacts in \(directory.path)\n".utf8))
         case let .stopped(step):
             let stop = StoppedBySignal(step: step, directory: directory.path)

@@ -36,7 +36,7 @@ enum DigestFixture {
         DigestCase(name: "fashion-mnist-darts-second-order", synthetic: false, flags: ["--method", "darts", "--second-order"]),
     ]
 
-    /// Five CIFAR-10 training batches of 20 records each (label byte + 3072 pixel bytes) from a
+    /// Five CIFAR-10 training batches of 20 records each and a test batch of 40 (label byte + 3072 pixel bytes) from a
     /// fixed linear congruential sequence: the same files on every machine.
     static func writeSyntheticCIFAR(into dir: URL) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -53,6 +53,13 @@ enum DigestFixture {
             }
             try Data(bytes).write(to: dir.appendingPathComponent("data_batch_\(b).bin"))
         }
+        // A test split for evaluations (appended after the training batches' draws, so those stay as recorded).
+        var test: [UInt8] = []
+        for _ in 0..<40 {
+            test.append(next() % 10)
+            for _ in 0..<3072 { test.append(next()) }
+        }
+        try Data(test).write(to: dir.appendingPathComponent("test_batch.bin"))
     }
 
     /// Runs the case's search and returns the `state_digest` column of its history.

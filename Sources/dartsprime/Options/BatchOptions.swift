@@ -11,7 +11,10 @@ struct BatchOptions: ConfigurationOptions {
     @Option(name: .customLong("batch-size"), help: "Batch size of both splits.")
     var batchSize: Int?
 
-    func apply(to c: inout SearchConfiguration) {
+    func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }
+
+    /// Writes the given flags into any configuration with these fields (search or evaluation).
+    func applySettings<C: BatchSettings>(to c: inout C) {
         if let v = batchSize { c.batchSize = v }
     }
 }

@@ -35,7 +35,10 @@ struct DataOptions: ConfigurationOptions {
     @Flag(inversion: .prefixedNo, help: "Random crop and horizontal flip on both splits (default: on).")
     var augment: Bool?
 
-    func apply(to c: inout SearchConfiguration) {
+    func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }
+
+    /// Writes the given flags into any configuration with these fields (search or evaluation).
+    func applySettings<C: ImageDataSettings>(to c: inout C) {
         if let v = dataset { c.dataset = v }
         if let v = data { c.dataDirectory = v }
         if let v = subset { c.subset = v.count }

@@ -10,7 +10,10 @@ struct NetworkOptions: ConfigurationOptions {
     @Option(help: "Number of cells L.")
     var layers: Int?
 
-    func apply(to c: inout SearchConfiguration) {
+    func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }
+
+    /// Writes the given flags into any configuration with these fields (search or evaluation).
+    func applySettings<C: NetworkSizeSettings>(to c: inout C) {
         if let v = initChannels { c.initChannels = v }
         if let v = layers { c.layers = v }
     }

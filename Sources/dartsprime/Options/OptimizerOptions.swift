@@ -4,11 +4,12 @@
 import ArgumentParser
 import Search
 
-/// Weight SGD and architecture Adam settings.
-struct OptimizerOptions: ConfigurationOptions {
+/// Weight SGD settings: learning rate and its cosine floor, momentum, weight decay, clipping
+/// (shared by `search` and `evaluate`; defaults are the profile's).
+struct WeightOptimizerOptions: ParsableArguments {
     @Option(name: .customLong("lr"), help: "Weight learning rate (0.025).")
     var learningRate: Double?
-    @Option(name: .customLong("lr-min"), help: "Final cosine learning rate (0.001).")
+    @Option(name: .customLong("lr-min"), help: "Final cosine learning rate (search 0.001, evaluation 0).")
     var learningRateMin: Double?
     @Option(help: "SGD momentum (0.9).")
     var momentum: Double?
@@ -16,6 +17,19 @@ struct OptimizerOptions: ConfigurationOptions {
     var weightDecay: Double?
     @Option(name: .customLong("grad-clip"), help: "Total-norm gradient clip (5).")
     var gradClip: Double?
+
+    func applySettings<C: WeightOptimizerSettings>(to c: inout C) {
+        if let v = learningRate { c.learningRate = v }
+        if let v = learningRateMin { c.learningRateMin = v }
+        if let v = momentum { c.momentum = v }
+        if let v = weightDecay { c.weightDecay = v }
+        if let v = gradClip { c.gradientClip = v }
+    }
+}
+
+/// Weight SGD and architecture Adam settings.
+struct OptimizerOptions: ConfigurationOptions {
+    @OptionGroup var weights: WeightOptimizerOptions
     @Option(name: .customLong("arch-lr"), help: "Adam learning rate for α (3e-4).")
     var archLearningRate: Double?
     @Option(name: .customLong("arch-beta1"), help: "Adam β1 for α (0.5).")
@@ -31,11 +45,7 @@ struct OptimizerOptions: ConfigurationOptions {
     var secondOrder: Bool?
 
     func apply(to c: inout SearchConfiguration) {
-        if let v = learningRate { c.learningRate = v }
-        if let v = learningRateMin { c.learningRateMin = v }
-        if let v = momentum { c.momentum = v }
-        if let v = weightDecay { c.weightDecay = v }
-        if let v = gradClip { c.gradientClip = v }
+        weights.applySettings(to: &c)
         if let v = archLearningRate { c.archLearningRate = v }
         if let v = archBeta1 { c.archBeta1 = v }
         if let v = archBeta2 { c.archBeta2 = v }

@@ -10,7 +10,10 @@ struct StorageOptions: ConfigurationOptions {
     @Option(name: .customLong("keep-every"), help: "Keep the full state of every N-th step (50; 0: none).")
     var keepEvery: Int?
 
-    func apply(to c: inout SearchConfiguration) {
+    func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }
+
+    /// Writes the given flags into any configuration with these fields (search or evaluation).
+    func applySettings<C: StorageSettings>(to c: inout C) {
         if let v = keepLast { c.keepLast = v }
         if let v = keepEvery { c.keepEvery = v }
     }

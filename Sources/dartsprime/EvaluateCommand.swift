@@ -1,0 +1,108 @@
+// `dartsprime evaluate`: train a genotype's network from scratch (SPEC §6) and report its test
+// error. The genotype comes from a search run's step (by replay) or from a text.
+
+import ArgumentParser
+import Foundation
+import Analysis
+import Evaluation
+import ImageData
+import RunStore
+import Training
+
+extension EvaluationProfile: ExpressibleByArgument {}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Train a discovered cell from scratch and report its test error (SPEC §6).",
+        discussion: """
+        The genotype: RUN [--step N] replays a search's step (default: its newest), or --genotype TEXT / \
+        --genotype-file FILE (DARTS syntax, e.g. DARTS_V2). Every constant of SPEC §6 has a flag; flags \
+        override the profile. The evaluation is a run directory like a search's: every step committed, \
+        `resume`, forks, `verify` and `export history` work on it; SIGINT/SIGTERM commit and exit 75. \
+        The last line on stdout gives test error, parameters (M, without the auxiliary head) and wall \
+        time; RUN/evaluation.json keeps them with the genotype's provenance.
+        """)
+
+    @Argument(help: "A search run whose genotype to evaluate.") var sourceRun: String?
+    @Option(help: "The search step to replay (default: its newest).") var step: Int?
+    @Option(help: "A genotype in DARTS syntax.") var genotype: String?
+    @Option(name: .customLong("genotype-file"), help: "A file holding a genotype in DARTS syntax.") var genotypeFile: String?
+
+    @OptionGroup var runDirectory: RunDirectoryOptions
+    @OptionGroup var limit: StepLimitOptions
+    @Option(help: "Preset: paper (C 36, L 20, 600 epochs, batch 96), cpu (~2 h on 2 cores), demo (minutes), tiny (seconds).")
+    var profile: EvaluationProfile = .paper
+    @OptionGroup(title: "Data") var data: DataOptions
+    @Option(name: .customLong("test-subset"), help: "Test on the first N test images only.") var testSubset: Int?
+    @Option(help: "Cutout square side (16; 0: none).") var cutout: Int?
+    @Option(help: "Random seed (weights, batch order, augmentation, drop path).") var seed: UInt64?
+    @OptionGroup(title: "Network") var network: NetworkOptions
+    @Option(name: .customLong("drop-path"), help: "Final drop-path probability, ramped 0 → p over the epochs (0.2).") var dropPath: Double?
+    @Flag(inversion: .prefixedNo, help: "Auxiliary head after cell ⌊2L/3⌋ (default: on).") var auxiliary: Bool?
+    @Option(name: .customLong("auxiliary-weight"), help: "Weight of the auxiliary loss (0.4).") var auxiliaryWeight: Double?
+    @OptionGroup(title: "Batches") var batch: BatchOptions
+    @Option(help: "Training epochs (600).") var epochs: Int?
+    @Option(name: .customLong("eval-batch-size"), help: "Batch size of the test passes (256).") var evaluationBatchSize: Int?
+    @OptionGroup(title: "Optimiser") var optimizer: WeightOptimizerOptions
+    @OptionGroup(title: "Storage") var storage: StorageOptions
+
+    func validate() throws {
+        let sources = [sourceRun != nil, genotype != nil, genotypeFile != nil].filter { $0 }.count
+        if sources != 1 { throw ValidationError("evaluate: give exactly one of RUN, --genotype and --genotype-file") }
+        if step != nil && sourceRun == nil { throw ValidationError("evaluate: --step needs a search RUN") }
+    }
+
+    /// The profile with every given flag applied, and the genotype with its provenance.
+    func makeConfiguration() throws -> EvaluationRunConfiguration {
+        var c = EvaluationRunConfiguration.preset(profile)
+        if let run = sourceRun {
+            let replay = try Replay(directory: URL(fileURLWithPath: run))
+            let replayed = try replay.step(step)
+            let row = try replay.store.history().first { $0.step == replayed.step }
+            c.genotype = replayed.genotype.description
+            c.source = EvaluationSource(run: replay.store.url.path, runIdentity: try replay.store.identity(),
+                                        step: replayed.step, stateDigest: row?.stateDigest)
+            // The search's data by default: a cell found on Fashion-MNIST is evaluated there.
+            c.dataset = replay.configuration.dataset
+            c.dataDirectory = replay.configuration.dataDirectory
+        } else if let text = genotype {
+            c.genotype = text
+            c.source = EvaluationSource(text: text)
+        } else if let file = genotypeFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw RuntimeFailure("cannot read the genotype file \(file)")
+            }
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            c.genotype = text
+            c.source = EvaluationSource(text: text, file: URL(fileURLWithPath: file).standardizedFileURL.path)
+        }
+        data.applySettings(to: &c)
+        network.applySettings(to: &c)
+        batch.applySettings(to: &c)
+        optimizer.applySettings(to: &c)
+        storage.applySettings(to: &c)
+        if let v = testSubset { c.testSubset = v }
+        if let v = cutout { c.cutout = v }
+        if let v = seed { c.seed = v }
+        if let v = dropPath { c.dropPath = v }
+        if let v = auxiliary { c.auxiliary = v }
+        if let v = auxiliaryWeight { c.auxiliaryWeight = v }
+        if let v = epochs { c.epochs = v }
+        if let v = evaluationBatchSize { c.evaluationBatchSize = v }
+        do { try c.validate() } catch { throw ValidationError("\(error)") }
+        return c
+    }
+
+    func run() throws {
+        let c = try makeConfiguration()
+        let name = sourceRun.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "genotype"
+        let directory = runDirectory.directory(default: "artifacts/runs/eval-\(name)-s\(c.seed)")
+        StopSignals.install()
+        let started = Date()
+        let evaluation = try CNNEvaluation(configuration: c)
+        let outcome = try SearchLauncher.launcher.start(evaluation, directory: directory, maxSteps: limit.maxSteps,
+                                                        progress: ProgressPrinter().report)
+        try SearchLauncher.finish(outcome, directory: directory, started: started)
+    }
+}
