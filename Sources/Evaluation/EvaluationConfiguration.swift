@@ -32,10 +32,10 @@ public struct EvaluationConfiguration: Codable, Sendable, Equatable {
     /// The first problem that would keep this configuration from building, as one sentence, or
     /// nil. The genotype must have a `normal` and a `reduce` cell whose pairs come two per node,
     /// name operations the evaluation network builds (any of SPEC §1 but `none`), read states
-    /// their node has, and concatenate existing states; the sizes must be positive and C even
-    /// (FactorizedReduce splits its output channels in two).
+    /// their node has, and concatenate existing states; the sizes must be positive (C may be odd:
+    /// every FactorizedReduce sits in or after a reduction cell, where the width is doubled).
     public var problem: String? {
-        if channels < 2 || channels % 2 != 0 { return "the evaluation network needs an even channel count ≥ 2, got \(channels)" }
+        if channels < 1 { return "the evaluation network needs at least one channel, got \(channels)" }
         if layers < 1 { return "the evaluation network needs at least one cell, got \(layers)" }
         if classes < 1 { return "the evaluation network needs at least one class, got \(classes)" }
         if inputChannels < 1 { return "the evaluation network needs at least one input channel, got \(inputChannels)" }

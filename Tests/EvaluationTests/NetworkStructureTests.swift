@@ -40,6 +40,16 @@ struct NetworkStructureTests {
         }
     }
 
+    @Test("an odd C builds and runs (FactorizedReduce only ever sees a doubled width)")
+    func oddChannels() {
+        var rng = PhiloxRandom(seed: 5)
+        let net = EvaluationNetwork(EvaluationConfiguration(genotype: .dartsV2, channels: 3, layers: 3, classes: 2), rng: &rng)
+        let x = Tensor(shape: [2, 3, 32, 32], scalars: rng.normal(count: 2 * 3 * 32 * 32))
+        let t = Tape(recording: false)
+        let out = net.forward(t, input: x, mode: .weightStep, dropPath: 0.1, rng: &rng)
+        #expect(t.shape(out.logits) == [2, 2] && out.auxiliaryLogits != nil)
+    }
+
     @Test("cells follow the genotype: reductions at ⌊L/3⌋ and ⌊2L/3⌋, stride 2 on inputs 0 and 1 there")
     func cellsFollowGenotype() {
         var rng = PhiloxRandom(seed: 5)
@@ -98,8 +108,10 @@ struct NetworkStructureTests {
     func problems() {
         let ok = EvaluationConfiguration(genotype: .dartsV2, channels: 36, layers: 20, classes: 10)
         #expect(ok.problem == nil)
-        var odd = ok; odd.channels = 5
-        #expect(odd.problem?.contains("even channel count") == true)
+        var narrow = ok; narrow.channels = 0
+        #expect(narrow.problem?.contains("at least one channel") == true)
+        var odd = ok; odd.channels = 3
+        #expect(odd.problem == nil, "odd C builds: FactorizedReduce only sees doubled widths")
         var recurrent = ok; recurrent.genotype = .recurrentDartsV2
         #expect(recurrent.problem?.contains("normal and a reduce cell") == true)
         var none = ok; none.genotype.normal[3] = GenotypeEdge(op: "none", input: 1)
