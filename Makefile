@@ -28,7 +28,8 @@ test: deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
 
-# Kernels, then one search iteration at both sizes of issue 6 (last line of each: median_s, peak_rss_mb).
+# Kernels, data, commits, one search iteration at both sizes of issue 6, one evaluation iteration at the
+# cpu profile's and the paper's size (last line of each step/eval bench: median_s, peak_rss_mb).
 bench: build
 	$(BIN) bench kernels
 	$(BIN) bench data
@@ -41,6 +42,8 @@ bench: build
 	$(BIN) bench step --init-channels 8 --layers 5 --batch-size 32 --iterations 7 --weight-only
 	$(BIN) bench step --init-channels 16 --layers 8 --batch-size 64 --iterations 3
 	$(BIN) bench step --init-channels 16 --layers 8 --batch-size 64 --iterations 3 --weight-only
+	$(BIN) bench eval --init-channels 16 --layers 8 --batch-size 64 --iterations 3
+	$(BIN) bench eval --init-channels 36 --layers 20 --batch-size 96 --iterations 3
 
 clean:
 	rm -rf .build

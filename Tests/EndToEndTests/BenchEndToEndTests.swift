@@ -34,4 +34,14 @@ import Testing
         #expect(r.status == 64)
         #expect(r.err.split(separator: "\n").count == 1 && r.err.contains("--init-channels"), "stderr: \(r.err)")
     }
+
+    @Test func benchEvalPrintsPhasesThenTheMedianLine() throws {
+        let exe = try dartsprimeBinary()
+        let r = try execute(exe, ["bench", "eval", "--init-channels", "4", "--layers", "3", "--batch-size", "2",
+                                  "--iterations", "1"])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let figures = try #require(lastLineFigures(r.out), "stdout: \(r.out)")
+        #expect(figures.seconds > 0 && figures.seconds < 60)
+        #expect(r.out.contains("parameters "))
+    }
 }
