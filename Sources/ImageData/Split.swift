@@ -38,3 +38,19 @@ public struct EvaluationBatches: RandomAccessCollection, Sendable {
 public func batches(of dataset: ImageDataset, indices: [Int], batchSize: Int) -> EvaluationBatches {
     EvaluationBatches(dataset: dataset, indices: indices, batchSize: batchSize)
 }
+
+/// The example-weighted mean of `measure`'s (loss, accuracy) over `dataset[indices]` in batches
+/// of `batchSize` (the last may be short); NaN for no examples. A search's epoch-end validation and
+/// an evaluation's test pass share it.
+public func meanLossAndAccuracy(of dataset: ImageDataset, indices: [Int], batchSize: Int,
+                                _ measure: (Batch) -> (loss: Double, accuracy: Double)) -> (loss: Double, accuracy: Double) {
+    var lossSum = 0.0, correct = 0.0, seen = 0
+    for batch in batches(of: dataset, indices: indices, batchSize: batchSize) {
+        let r = measure(batch)
+        let n = batch.labels.count
+        lossSum += r.loss * Double(n)
+        correct += r.accuracy * Double(n)
+        seen += n
+    }
+    return seen == 0 ? (.nan, .nan) : (lossSum / Double(seen), correct / Double(seen))
+}

@@ -106,9 +106,9 @@ struct EvaluationRunTests {
         }
     }
 
-    /// A searched cell (a tiny search's genotype) evaluated on real Fashion-MNIST learns: 2000
-    /// training images, 3 epochs at C 8, L 5 reach well above the 10 % of chance on 1000 test
-    /// images (measured: see the expectation's message).
+    /// A searched cell (a tiny search's genotype) evaluated on real Fashion-MNIST learns: the demo
+    /// profile (2000 training images, 3 epochs at C 8, L 5, 189 steps) reached 65.2 % test accuracy
+    /// on 1000 test images on 2026-12-01, against 10 % for chance; the test asks for more than 50 %.
     @Test(.enabled(if: TinySearch.fashionMNISTInstalled))
     func searchedCellBeatsChanceOnFashionMNIST() throws {
         let searchDir = TinySearch.temporaryDirectory("eval-fm-search")

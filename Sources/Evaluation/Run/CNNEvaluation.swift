@@ -135,15 +135,9 @@ public final class CNNEvaluation: RunKind {
 
     /// Evaluation-mode loss and accuracy on the whole test split.
     public func evaluateOnTestSplit() -> (loss: Double, accuracy: Double) {
-        var lossSum = 0.0, correct = 0.0, seen = 0
-        for batch in batches(of: test, indices: Array(0..<test.count), batchSize: configuration.evaluationBatchSize) {
-            let r = network.evaluate(images: batch.images, labels: batch.labels)
-            let n = batch.labels.count
-            lossSum += r.loss * Double(n)
-            correct += r.accuracy * Double(n)
-            seen += n
+        meanLossAndAccuracy(of: test, indices: Array(0..<test.count), batchSize: configuration.evaluationBatchSize) {
+            network.evaluate(images: $0.images, labels: $0.labels)
         }
-        return seen == 0 ? (.nan, .nan) : (lossSum / Double(seen), correct / Double(seen))
     }
 
     /// Parameters in millions without the auxiliary head (SPEC §6 reports these).

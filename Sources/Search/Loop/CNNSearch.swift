@@ -227,15 +227,9 @@ public final class CNNSearch: RunKind {
 
     /// Evaluation-mode loss and accuracy of the supernet on the whole α split.
     public func evaluateOnAlphaSplit() -> (loss: Double, accuracy: Double) {
-        var lossSum = 0.0, correct = 0.0, seen = 0
-        for batch in batches(of: dataset, indices: alphaIndices, batchSize: configuration.evaluationBatchSize) {
-            let r = model.evaluate(batch)
-            let n = batch.labels.count
-            lossSum += r.loss * Double(n)
-            correct += r.accuracy * Double(n)
-            seen += n
+        meanLossAndAccuracy(of: dataset, indices: alphaIndices, batchSize: configuration.evaluationBatchSize) {
+            model.evaluate($0)
         }
-        return seen == 0 ? (.nan, .nan) : (lossSum / Double(seen), correct / Double(seen))
     }
 
     /// act(α) of both cell types as row-major matrices (edges × ops).
