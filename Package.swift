@@ -50,13 +50,13 @@ let package = Package(
         // Supernet, schedules, regularisers, and the CNN search as a run kind of the trainer.
         .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
         // The evaluation network of SPEC §6 (a genotype's cells trained from scratch), its loss,
-        // its benchmark, and the evaluation as a run kind of the trainer.
+        // and the evaluation as a run kind of the trainer.
         .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "RunStore", "Training"]),
         // Reads run directories back: replay of discretisation (and, later, audits and exports).
         .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Training"]),
         // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
         // what only `dartsprime bench` and `store-torture` run stays out of the library modules.
-        .target(name: "Benchmarks", dependencies: ["Search", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
+        .target(name: "Benchmarks", dependencies: ["Search", "Evaluation", "Architecture", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
         // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
             "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
@@ -76,7 +76,7 @@ let package = Package(
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore"]),
-        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search", "Evaluation"]),
         .testTarget(name: "DartsPrimeCLITests", dependencies: [
             "dartsprime", "Search", "Training", "ImageData", "RunStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

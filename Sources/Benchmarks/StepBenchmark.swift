@@ -6,15 +6,7 @@ import DartsCore
 import DartsNN
 import Search
 
-public struct StepBenchmarkResult: Sendable {
-    /// Per-iteration wall times of each phase, seconds.
-    public var phases: [(name: String, seconds: [Double])]
-    public var iterationSeconds: [Double]
-    /// Process CPU seconds (user + system, all threads) of each timed iteration: on a shared
-    /// machine wall time includes waiting for a core, CPU time does not.
-    public var iterationCPUSeconds: [Double] = []
-    public var peakRSSMegabytes: Double
-}
+public typealias StepBenchmarkResult = IterationTimings
 
 public enum StepBenchmark {
     /// Runs one warm-up iteration and then `iterations` timed ones.
@@ -33,17 +25,7 @@ public enum StepBenchmark {
         let yv = (0..<batchSize).map { _ in rng.nextInt(below: 10) }
         var names = ["alpha_forward", "alpha_backward", "weight_forward", "weight_backward", "optimizer"]
         if weightOnly { names.removeFirst(2) }
-        var phases = Dictionary(uniqueKeysWithValues: names.map { ($0, [Double]()) })
-        var total: [Double] = []
-        var cpu: [Double] = []
-
-        func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-        for i in 0...iterations {
-            var t = clock()
-            let start = t
-            let cpuStart = processCPUSeconds()
-            var marks: [(String, Double)] = []
-            func mark(_ name: String) { let now = clock(); marks.append((name, now - t)); t = now }
+        return PhaseTimer.run(iterations: iterations, phases: names) { mark in
             if !weightOnly {
                 _ = net.backpropagate(images: xv, labels: yv, mode: .alphaStep, afterForward: { mark("alpha_forward") })
                 mark("alpha_backward")
@@ -54,13 +36,6 @@ public enum StepBenchmark {
             _ = clipGradientNorm(net.weights, maxNorm: 5)
             sgd.step(net.weights)
             mark("optimizer")
-            if i > 0 {  // iteration 0 warms up
-                for (name, s) in marks { phases[name, default: []].append(s) }
-                total.append(clock() - start)
-                cpu.append(processCPUSeconds() - cpuStart)
-            }
         }
-        return StepBenchmarkResult(phases: names.map { ($0, phases[$0] ?? []) }, iterationSeconds: total,
-                                   iterationCPUSeconds: cpu, peakRSSMegabytes: peakResidentMegabytes())
     }
 }

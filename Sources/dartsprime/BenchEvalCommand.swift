@@ -4,6 +4,7 @@
 // `median_s=… peak_rss_mb=…`.
 import ArgumentParser
 import DartsCore
+import Benchmarks
 import Evaluation
 import Foundation
 
@@ -37,15 +38,16 @@ struct BenchEval: ParsableCommand {
         let c = size
         print("bench eval: DARTS_V2 C=\(c.initChannels) L=\(c.layers) batch=\(c.batchSize) iterations=\(iterations)"
               + " threads=\(DartsCore.threadCount)")
-        let r = EvaluationBenchmark.run(channels: c.initChannels, layers: c.layers, batchSize: c.batchSize,
+        let result = EvaluationBenchmark.run(channels: c.initChannels, layers: c.layers, batchSize: c.batchSize,
                                         iterations: iterations)
+        let r = result.timings
         for (name, secs) in r.phases {
             print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                  + String(format: "median %.3f s  min %.3f s", EvaluationBenchmarkResult.median(secs), secs.min() ?? .nan))
+                  + String(format: "median %.3f s  min %.3f s", Timings.median(secs), secs.min() ?? .nan))
         }
-        print(String(format: "parameters %d; cpu_s (user+sys, all threads) median %.3f", r.parameters,
-                     EvaluationBenchmarkResult.median(r.iterationCPUSeconds)))
-        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", EvaluationBenchmarkResult.median(r.iterationSeconds),
+        print(String(format: "parameters %d; cpu_s (user+sys, all threads) median %.3f", result.parameters,
+                     Timings.median(r.iterationCPUSeconds)))
+        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", Timings.median(r.iterationSeconds),
                      r.peakRSSMegabytes))
     }
 }

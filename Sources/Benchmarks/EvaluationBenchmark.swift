@@ -6,26 +6,13 @@ import Foundation
 import DartsCore
 import DartsNN
 import Architecture
+import Evaluation
 
-/// Per-iteration times and the process's peak memory of an `EvaluationBenchmark` run.
+/// An evaluation benchmark's timings and the network's parameter count.
 public struct EvaluationBenchmarkResult: Sendable {
-    /// Per-iteration wall times of each phase (`forward`, `backward`, `optimizer`), seconds.
-    public var phases: [(name: String, seconds: [Double])]
-    /// Wall time of each timed iteration, seconds.
-    public var iterationSeconds: [Double]
-    /// Process CPU seconds (user + system, all threads) of each timed iteration: on a shared
-    /// machine wall time includes waiting for a core, CPU time does not.
-    public var iterationCPUSeconds: [Double]
-    /// Peak resident set size of the process (VmHWM), MB.
-    public var peakRSSMegabytes: Double
+    public var timings: IterationTimings
     /// Trainable parameters without the auxiliary head (the reference prints the same count).
     public var parameters: Int
-
-    public static func median(_ xs: [Double]) -> Double {
-        guard !xs.isEmpty else { return .nan }
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
-    }
 }
 
 public enum EvaluationBenchmark {
@@ -46,30 +33,14 @@ public enum EvaluationBenchmark {
         let y = (0..<batchSize).map { _ in rng.nextInt(below: 10) }
         var dropRNG = PhiloxRandom(seed: 1)
         let names = ["forward", "backward", "optimizer"]
-        var phases = Dictionary(uniqueKeysWithValues: names.map { ($0, [Double]()) })
-        var total: [Double] = [], cpu: [Double] = []
-
-        func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-        for i in 0...iterations {
-            var t = clock()
-            let start = t
-            let cpuStart = processCPUSeconds()
-            var marks: [(String, Double)] = []
-            func mark(_ name: String) { let now = clock(); marks.append((name, now - t)); t = now }
+        let timings = PhaseTimer.run(iterations: iterations, phases: names) { mark in
             _ = net.backpropagate(images: x, labels: y, dropPath: dropPath, rng: &dropRNG,
                                   afterForward: { mark("forward") })
             mark("backward")
             _ = clipGradientNorm(net.weights, maxNorm: 5)
             sgd.step(net.weights)
             mark("optimizer")
-            if i > 0 {  // iteration 0 warms up
-                for (name, s) in marks { phases[name, default: []].append(s) }
-                total.append(clock() - start)
-                cpu.append(processCPUSeconds() - cpuStart)
-            }
         }
-        return EvaluationBenchmarkResult(phases: names.map { ($0, phases[$0] ?? []) }, iterationSeconds: total,
-                                         iterationCPUSeconds: cpu, peakRSSMegabytes: peakResidentMegabytes(),
-                                         parameters: net.parameterCount(includingAuxiliary: false))
+        return EvaluationBenchmarkResult(timings: timings, parameters: net.parameterCount(includingAuxiliary: false))
     }
 }
