@@ -24,9 +24,11 @@ run: build
 	$(BIN) demo
 
 # Tests run in release (training code is too slow in debug) with testable imports enabled.
+# The processes pin OpenBLAS's kernels themselves; the override used only to study kernel effects
+# is cleared so a caller's setting cannot unpin the suite.
 test: deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
-	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
+	env -u DARTSPRIME_OPENBLAS_CORETYPE $(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
 
 # Kernels, data, commits, one search iteration at both sizes of issue 6, one evaluation iteration at the
 # cpu profile's and the paper's size (last line of each step/eval bench: median_s, peak_rss_mb).

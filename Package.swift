@@ -26,13 +26,11 @@ let package = Package(
         // C libraries, each behind its own system-library module (pkg-config finds them).
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial",
                        providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        // Tensor, kernels, reverse-mode autodiff, counter-based RNG. Knows BLAS, nothing else.
-        .target(name: "DartsCore", dependencies: ["CBLAS"], swiftSettings: coreSettings),
+        // Tensor, kernels, reverse-mode autodiff, counter-based RNG. Knows BLAS (dlopen'ed after pinning its kernels: BLAS/OpenBLAS.swift), nothing else.
+        .target(name: "DartsCore", swiftSettings: coreSettings),
         // Layers under their PyTorch names, the op builder, initializers, optimizers, schedules, clipping.
         .target(name: "DartsNN", dependencies: ["DartsCore"]),
         // HDF5 wrapper and the run directory: knows named arrays, not networks.

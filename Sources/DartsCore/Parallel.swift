@@ -12,7 +12,6 @@
 //   gradients summed over a batch) go into one buffer PER ITEM (per image), which are then
 //   summed in item order by one thread. So results are bit-identical run to run, and in fact
 //   independent of the thread count as well.
-import CBLAS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +32,7 @@ public enum DartsCore {
     }()
 
     private static let blasConfigured: Bool = {
-        openblas_set_num_threads(1)
+        OpenBLAS.setThreads(1)
         configureAllocator()
         return true
     }()

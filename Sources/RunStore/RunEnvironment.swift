@@ -1,20 +1,45 @@
 // What machine and build produced a run: gathered without the numeric modules, so callers add
 // their own facts (OpenBLAS configuration, thread count) through `extra`.
+import Crypto
 import Foundation
 
 public enum RunEnvironment {
-    /// git commit, Swift version, CPU model, core count and OS, merged with `extra` (which wins).
+    /// Binary identity (git commit of the checkout that built it, SHA-256 of the executable),
+    /// Swift version, CPU model, core count and OS, merged with `extra` (which wins).
     public static func current(extra: [String: String] = [:]) -> [String: String] {
         var env: [String: String] = [
             "swift_version": swiftVersion,
             "cpu_model": cpuModel() ?? "unknown",
             "cpu_count": String(ProcessInfo.processInfo.activeProcessorCount),
             "os": ProcessInfo.processInfo.operatingSystemVersionString,
-            "git_commit": gitCommit() ?? "unknown",
+            "git_commit": buildCommit ?? "unknown",
+            "executable_sha256": executableDigest ?? "unknown",
         ]
         env.merge(extra) { _, new in new }
         return env
     }
+
+    /// SHA-256 of the running executable (/proc/self/exe): the binary's identity even when it was
+    /// copied away from its checkout. Computed once per process.
+    public static let executableDigest: String? = {
+        guard let data = FileManager.default.contents(atPath: "/proc/self/exe") else { return nil }
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }()
+
+    /// The commit of the git checkout holding the executable (`-dirty` when tracked files were
+    /// modified), nil when the executable lives outside one. Never the caller's working folder:
+    /// that may be any repository.
+    public static let buildCommit: String? = {
+        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        while dir.path != "/" {
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) { break }
+            dir = dir.deletingLastPathComponent()
+        }
+        guard dir.path != "/", let head = git(["rev-parse", "HEAD"], in: dir), !head.isEmpty else { return nil }
+        let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: dir).map { !$0.isEmpty } ?? false
+        return dirty ? head + "-dirty" : head
+    }()
 
     /// The compiler that built this binary, to the minor version.
     public static var swiftVersion: String {
@@ -39,11 +64,11 @@ public enum RunEnvironment {
         return nil
     }
 
-    /// `git rev-parse HEAD` in the working directory, nil when git or a repository is missing.
-    static func gitCommit() -> String? {
+    /// `git ARGS` in `dir`, trimmed output, nil when git fails.
+    static func git(_ arguments: [String], in dir: URL) -> String? {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "rev-parse", "HEAD"]
+        p.arguments = ["git", "-C", dir.path] + arguments
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -51,7 +76,6 @@ public enum RunEnvironment {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { return nil }
-        let s = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return s.isEmpty ? nil : s
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

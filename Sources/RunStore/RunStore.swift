@@ -9,6 +9,11 @@ public final class RunStore {
     public let url: URL
     public let configurationJSON: String
     public let environment: [String: String]
+    /// The environment written into each new checkpoint: the process writing it, which after a
+    /// resume on another machine differs from run.json's creation environment.
+    public var checkpointEnvironment: [String: String] {
+        didSet { template = nil }
+    }
     public let retention: RetentionPolicy
     /// The kind of run (run.json's `run_kind`; `cnn-search` for runs written before it existed).
     public let runKind: String
@@ -45,6 +50,7 @@ public final class RunStore {
         self.url = url.standardizedFileURL
         self.configurationJSON = manifest.configurationJSON
         self.environment = manifest.environment
+        self.checkpointEnvironment = manifest.environment
         self.retention = manifest.retention
         self.runKind = manifest.runKind ?? RunManifest.defaultRunKind
         self.isReadOnly = readOnly
@@ -284,7 +290,7 @@ public final class RunStore {
     private func checkpointImage(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws -> [UInt8] {
         template = nil  // release the old in-memory file first
         let t = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
-                                       configurationJSON: configurationJSON, environment: environment,
+                                       configurationJSON: configurationJSON, environment: checkpointEnvironment,
                                        name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
         template = t
         return t.image()

@@ -18,13 +18,8 @@ public struct RunLauncher {
 
     public typealias ProgressHandler = (Progress) -> Void
 
-    /// The machine and build facts recorded in run.json.
-    public static func environment() -> [String: String] {
-        RunEnvironment.current(extra: [
-            "threads": String(DartsCore.threadCount),
-            "dartsprime_version": DartsPrimeVersion.string,
-        ])
-    }
+    /// The machine, build and numeric facts recorded in run.json and every checkpoint.
+    public static func environment() -> [String: String] { ComputeEnvironment.current() }
 
     /// Creates `directory` for `kind` (at step 0) and runs it.
     public func start(_ kind: any RunKind, directory: URL, maxSteps: Int?,
@@ -79,6 +74,7 @@ public struct RunLauncher {
     }
 
     private func run(_ kind: any RunKind, store: RunStore, maxSteps: Int?, progress: @escaping ProgressHandler) throws -> RunOutcome {
+        store.checkpointEnvironment = Self.environment()
         try store.writeStatus(["state": "running"])
         return try Trainer(kind).run(store: store, maxSteps: maxSteps, shouldStop: { StopSignals.stopRequested },
                                      progress: progress)

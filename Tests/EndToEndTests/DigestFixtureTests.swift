@@ -3,9 +3,8 @@
 // Fashion-MNIST, run through the built binary, must reproduce the per-step state digests in
 // Fixtures/state_digests.json bit for bit.
 //
-// The children run with OPENBLAS_CORETYPE=Haswell: OpenBLAS picks its kernels by CPU (issue 12
-// measured different bits from its AVX-512 kernels), and the Haswell ones run on every x86-64
-// machine with AVX2. DARTSPRIME_RECORD_DIGESTS=1 rewrites the fixture (deliberately only: a
+// The binary pins OpenBLAS's Haswell kernels itself (DartsCore/BLAS/OpenBLAS.swift), so the
+// children run in the caller's environment (KernelPinEndToEndTests varies it). DARTSPRIME_RECORD_DIGESTS=1 rewrites the fixture (deliberately only: a
 // numerics change must say so in its commit).
 import Foundation
 import Testing
@@ -22,7 +21,7 @@ enum DigestFixture {
     static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/state_digests.json")
     static let fashionMNIST = "/usr/share/datasets/fashion-mnist"
-    static let environment = ["OPENBLAS_CORETYPE": "Haswell"]
+    static let environment: [String: String] = [:]
 
     static let cases: [DigestCase] = [
         DigestCase(name: "synthetic-darts", synthetic: true, flags: ["--method", "darts"]),

@@ -1,5 +1,5 @@
 // The worker count follows the CPUs the process may use: a search started under `taskset -c 0`
-// records `threads` = 1 in its run.json environment, DARTSPRIME_THREADS still overrides it, and
+// records `worker_threads` = 1 in its run.json environment, DARTSPRIME_THREADS still overrides it, and
 // the pinned search's state digests equal those of an unpinned one (results do not depend on the
 // thread count) and the recorded fixture's.
 import Foundation
@@ -14,7 +14,7 @@ struct ThreadCountEndToEnd {
     /// run's recorded `threads` and its per-step state digests.
     func search(_ run: URL, data: URL, prefix: [String] = [], threads: String? = nil) throws -> (threads: String, digests: [String]) {
         let exe = try dartsprimeBinary()
-        var args = ["-u", "DARTSPRIME_THREADS", "OPENBLAS_CORETYPE=Haswell"] + (threads.map { ["DARTSPRIME_THREADS=\($0)"] } ?? [])
+        var args = ["-u", "DARTSPRIME_THREADS"] + (threads.map { ["DARTSPRIME_THREADS=\($0)"] } ?? [])
         args += prefix + [exe.path, "search", "--profile", "tiny", "--seed", "101", "--run", run.path,
                           "--dataset", "cifar10", "--data", data.path, "--method", "prime"]
         let r = try execute(URL(fileURLWithPath: "/usr/bin/env"), args)
@@ -25,7 +25,7 @@ struct ThreadCountEndToEnd {
         let lines = h.out.split(separator: "\n").map(String.init)
         let column = lines.first?.split(separator: ",").map(String.init).firstIndex(of: "state_digest")
         let digests = column.map { c in lines.dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[c]) } } ?? []
-        return (environment?["threads"] ?? "missing", digests)
+        return (environment?["worker_threads"] ?? "missing", digests)
     }
 
     /// CPUs this test process may use, as coreutils' nproc counts them (its affinity mask).

@@ -1,5 +1,4 @@
-// Matrix multiply: cblas_sgemm behind a small row-major wrapper, plus its naive oracle.
-import CBLAS
+// Matrix multiply: OpenBLAS's cblas_sgemm (BLAS/OpenBLAS.swift) behind a small row-major wrapper, plus its naive oracle.
 
 /// C (M×N) = alpha · op(A) · op(B) + beta · C, all row-major; op transposes when asked.
 /// `lda`, `ldb`, `ldc` default to the packed row length of each stored matrix.
@@ -15,11 +14,10 @@ public func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: 
         return
     }
     DartsCore.configureThreads()
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha,
-                a, Int32(lda ?? (transA ? m : k)),
-                b, Int32(ldb ?? (transB ? k : n)),
-                beta, c, Int32(ldc ?? n))
+    OpenBLAS.sgemm(transA: transA, transB: transB, m: Int32(m), n: Int32(n), k: Int32(k), alpha: alpha,
+                   a: a, lda: Int32(lda ?? (transA ? m : k)),
+                   b: b, ldb: Int32(ldb ?? (transB ? k : n)),
+                   beta: beta, c: c, ldc: Int32(ldc ?? n))
 }
 
 /// Naive triple loop with the same contract as `gemm` (packed layouts), accumulating in Double.
