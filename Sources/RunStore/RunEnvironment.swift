@@ -26,17 +26,21 @@ public enum RunEnvironment {
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }()
 
-    /// The commit of the git checkout holding the executable (`-dirty` when tracked files were
-    /// modified), nil when the executable lives outside one. Never the caller's working folder:
-    /// that may be any repository.
-    public static let buildCommit: String? = {
+    /// The git checkout holding the executable (nil outside one): where its sources and
+    /// `seeds/` are. Never the caller's working folder, which may be any repository.
+    public static let buildCheckout: URL? = {
         guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
         while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) { break }
+            if FileManager.default.fileExists(atPath: dir.appendingPathComponent(".git").path) { return dir }
             dir = dir.deletingLastPathComponent()
         }
-        guard dir.path != "/", let head = git(["rev-parse", "HEAD"], in: dir), !head.isEmpty else { return nil }
+        return nil
+    }()
+
+    /// The commit of `buildCheckout` (`-dirty` when tracked files were modified).
+    public static let buildCommit: String? = {
+        guard let dir = buildCheckout, let head = git(["rev-parse", "HEAD"], in: dir), !head.isEmpty else { return nil }
         let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: dir).map { !$0.isEmpty } ?? false
         return dirty ? head + "-dirty" : head
     }()

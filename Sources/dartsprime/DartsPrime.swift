@@ -18,6 +18,7 @@ struct DartsPrime: ParsableCommand {
             EvaluateCommand.self,
             DemoCommand.self,
             VerifyCommand.self,
+            AuditCommand.self,
             ExportCommand.self,
             Bench.self,
             StoreTortureCommand.self,
