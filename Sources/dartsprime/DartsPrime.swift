@@ -19,6 +19,9 @@ struct DartsPrime: ParsableCommand {
             DemoCommand.self,
             VerifyCommand.self,
             ExportCommand.self,
+            DiffCommand.self,
+            InspectCommand.self,
+            ListCommand.self,
             Bench.self,
             StoreTortureCommand.self,
         ])
