@@ -50,8 +50,9 @@ let package = Package(
         // The evaluation network of SPEC §6 (a genotype's cells trained from scratch), its loss,
         // and the evaluation as a run kind of the trainer.
         .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "RunStore", "Training"]),
-        // Reads run directories back: replay of discretisation (and, later, audits and exports).
-        .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Training"]),
+        // Reads run directories back: replay of discretisation, state comparison, run diffs and
+        // summaries (and, later, audits and exports).
+        .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Evaluation", "ImageData", "Training"]),
         // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
         // what only `dartsprime bench` and `store-torture` run stays out of the library modules.
         .target(name: "Benchmarks", dependencies: ["Search", "Evaluation", "Architecture", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),

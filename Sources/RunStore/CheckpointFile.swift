@@ -8,12 +8,7 @@ enum CheckpointFile {
     static let formatVersion: Int64 = 1
 
     /// Root attributes, readable without touching the data.
-    struct Header: Equatable {
-        var step: Int
-        var epochEnd: Bool
-        var stateDigest: String
-        var formatVersion: Int64
-    }
+    typealias Header = CheckpointFileReport.Header
 
     struct Contents {
         var header: Header
@@ -67,64 +62,16 @@ enum CheckpointFile {
 
     static func readHeader(_ url: URL) throws -> Header { try openChecked(url).1 }
 
-    /// Reads everything, verifying each tensor digest and then the whole-state digest.
+    /// Reads everything, verifying each tensor digest and then the whole-state digest: the
+    /// report's first problem is thrown (CheckpointFileReport reads the same way, keeping all).
     static func read(_ url: URL) throws -> Contents {
-        let (file, header) = try openChecked(url)
-        do {
-            var c = Checkpoint(step: header.step)
-            var digests: [String: String] = [:]
-            for (key, parent, name) in try KeyedGroupReader.datasets(under: try file.openGroup("arrays")) {
-                let ds = try parent.openDataset(name)
-                let array = try ds.read()
-                let digest = StateDigest.tensor(array)
-                guard try ds.hasAttribute("sha256"), try ds.stringAttribute("sha256") == digest else {
-                    throw StoreError.digestMismatch(file: url.path, key: "arrays/" + key)
-                }
-                c.arrays[key] = array
-                digests[key] = digest
-            }
-            for (key, parent, name) in try KeyedGroupReader.datasets(under: try file.openGroup("scalars")) {
-                c.scalars[key] = try scalar(parent.readArray(name), url: url, key: key)
-            }
-            for (key, parent, name) in try KeyedGroupReader.datasets(under: try file.openGroup("integers")) {
-                guard case .int64(let v) = try parent.readArray(name).data, v.count == 1 else {
-                    throw StoreError.unreadable(file: url.path, reason: "integers/\(key) is not one int64")
-                }
-                c.integers[key] = v[0]
-            }
-            for (key, parent, name) in try KeyedGroupReader.datasets(under: try file.openGroup("strings")) {
-                c.strings[key] = try parent.readString(name)
-            }
-            guard StateDigest.whole(c, tensorDigests: digests) == header.stateDigest else {
-                throw StoreError.digestMismatch(file: url.path, key: "whole state")
-            }
-            var row = HistoryRow(step: header.step, stateDigest: header.stateDigest, epochEnd: header.epochEnd)
-            let h = try file.openGroup("history_row")
-            for (key, parent, name) in try KeyedGroupReader.datasets(under: try h.openGroup("values")) {
-                row.values[key] = try scalar(parent.readArray(name), url: url, key: key)
-            }
-            for (key, parent, name) in try KeyedGroupReader.datasets(under: try h.openGroup("arrays")) {
-                let ds = try parent.openDataset(name)
-                let array = try ds.read()
-                guard try ds.stringAttribute("sha256") == StateDigest.tensor(array) else {
-                    throw StoreError.digestMismatch(file: url.path, key: "history_row/arrays/" + key)
-                }
-                row.arrays[key] = array
-            }
-            let meta = try file.openGroup("meta")
-            let config = try meta.readString("configuration_json")
-            let env = try RunManifest.decodeStringMap(try meta.readString("environment_json"), file: url.path)
-            return Contents(header: header, checkpoint: c, row: row, configurationJSON: config, environment: env,
-                            tensorCount: digests.count + row.arrays.count)
-        } catch let e as HDF5Error {
-            throw StoreError.unreadable(file: url.path, reason: "\(e.object): \(e.message)")
+        let report = CheckpointFileReport(inspecting: url)
+        if let problem = report.problems.first { throw problem }
+        guard let h = report.header, let c = report.checkpoint, let row = report.historyRow,
+              let config = report.configurationJSON, let env = report.environment else {
+            throw StoreError.unreadable(file: url.path, reason: "incomplete checkpoint")
         }
-    }
-
-    private static func scalar(_ a: StoredArray, url: URL, key: String) throws -> Double {
-        guard case .float64(let v) = a.data, v.count == 1 else {
-            throw StoreError.unreadable(file: url.path, reason: "\(key) is not one float64")
-        }
-        return v[0]
+        return Contents(header: h, checkpoint: c, row: row, configurationJSON: config, environment: env,
+                        tensorCount: c.arrays.count + row.arrays.count)
     }
 }

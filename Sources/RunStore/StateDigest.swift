@@ -31,14 +31,17 @@ public enum StateDigest {
         }
         for key in sortedKeys(c.integers.keys) { line("I \(key) \(c.integers[key]!)\n") }
         for key in sortedKeys(c.strings.keys) {
-            line("T \(key) \(hex(SHA256.hash(data: Data(c.strings[key]!.utf8))))\n")
+            line("T \(key) \(string(c.strings[key]!))\n")
         }
         return text.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
+    /// Hex SHA-256 of a string value's UTF-8 bytes (its `T` line in the whole-state digest).
+    public static func string(_ value: String) -> String { hex(SHA256.hash(data: Data(value.utf8))) }
+
     /// Keys sorted by their UTF-8 bytes (locale-independent, matches Python's sorted() on str
-    /// for the ASCII keys the project uses).
-    static func sortedKeys<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
+    /// for the ASCII keys the project uses): the canonical key order of a state.
+    public static func sortedKeys<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
         // Each key's bytes are taken once, not once per comparison (thousands of keys a commit).
         keys.map { (bytes: Array($0.utf8), key: $0) }
             .sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }

@@ -20,6 +20,9 @@ struct DartsPrime: ParsableCommand {
             VerifyCommand.self,
             AuditCommand.self,
             ExportCommand.self,
+            DiffCommand.self,
+            InspectCommand.self,
+            ListCommand.self,
             Bench.self,
             StoreTortureCommand.self,
         ])

@@ -16,13 +16,11 @@ struct ReplayCommand: ParsableCommand {
         genotype last changed. Where the step's checkpoint still exists, its α must give the same genotype.
         """)
 
-    enum Format: String, CaseIterable, ExpressibleByArgument { case text, json }
-
     @Argument(help: "The search's run directory.") var runDirectory: String
     @Option(help: "The step to replay (default: the newest).") var step: Int?
     @Flag(name: .customLong("all-steps"), help: "One line per step.") var allSteps = false
     @Flag(help: "One line per epoch end.") var epochs = false
-    @Option(help: "text (genotype / CSV) or json.") var format: Format = .text
+    @Option(help: "text (genotype / CSV) or json.") var format: ReportFormat = .text
 
     func validate() throws {
         if [step != nil, allSteps, epochs].filter({ $0 }).count > 1 {

@@ -1,0 +1,53 @@
+// RunSummary of a tiny search: interrupted (status "running", lock free) versus running (a
+// writer holds it), the total step count known before the first epoch end, and once finished
+// the genotype, where it last changed, kept checkpoints and sizes.
+
+import Testing
+import Foundation
+import Analysis
+import Search
+import Training
+import RunStore
+import TestSupport
+
+@Suite("RunSummary", .serialized)
+struct RunSummaryTests {
+    @Test func interruptedRunningAndFinishedSearches() throws {
+        let dir = TinySearch.temporaryDirectory("summary")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let configuration = TinySearch.configuration("prime")
+        let launcher = RunLauncher(kinds: [CNNSearch.self])
+        let total = try CNNSearch(configuration: configuration, dataset: TinySearch.dataset).totalSteps
+        _ = try launcher.start(try CNNSearch(configuration: configuration, dataset: TinySearch.dataset), directory: dir, maxSteps: 3)
+
+        let stopped = try RunSummary(directory: dir)
+        #expect(stopped.status["state"] == "running")
+        #expect(stopped.state == "interrupted")
+        #expect(stopped.lastStep == 3 && stopped.firstStep == 1 && stopped.historyRows == 3)
+        #expect(stopped.totalSteps == total, "known from the newest checkpoint's stream before the first epoch end")
+        #expect(stopped.kind == "cnn-search" && stopped.method == "prime" && stopped.seed == 101)
+        #expect(stopped.dataset == configuration.dataset.rawValue)
+
+        // Negative control: while a writer holds the run it is running, not interrupted.
+        let writer = try RunStore.open(at: dir)
+        #expect(try RunSummary(directory: dir).state == "running")
+        writer.close()
+
+        _ = try launcher.startOrResume(try CNNSearch(configuration: configuration, dataset: TinySearch.dataset), directory: dir, maxSteps: nil)
+        let done = try RunSummary(directory: dir)
+        let store = try RunStore.open(at: dir, readOnly: true)
+        #expect(done.state == "finished")
+        #expect(done.lastStep == total && done.totalSteps == total && done.historyRows == total)
+        #expect(done.checkpointsKept == store.storedSteps && !done.checkpointsKept.isEmpty)
+        #expect(done.newestStateDigest == (try store.history().last?.stateDigest))
+        let genotype = try String(contentsOf: dir.appendingPathComponent("genotype.txt"), encoding: .utf8)
+        #expect(done.genotype.map { $0 + "\n" } == genotype)
+        let steps = try Replay(directory: dir).allSteps()
+        #expect(done.genotypeChangedAt == (steps.last(where: \.changed) ?? steps.first)?.step)
+        let checkpointBytes = try store.storedSteps.reduce(0) { sum, s in
+            sum + (try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(String(format: "checkpoints/step-%08d.h5", s)).path)[.size] as? Int ?? 0)
+        }
+        #expect(done.sizes.checkpoints == checkpointBytes)
+        #expect(done.sizes.history > 0 && done.sizes.total > done.sizes.checkpoints + done.sizes.history)
+    }
+}
