@@ -74,31 +74,33 @@ public struct Audit {
         return result
     }
 
-    /// Keys whose truncated digests differ (or that only one side has), in key order.
-    func tensorDifferences(_ keys: [String], _ recorded: [String: String], _ executed: [String: String]) -> [ValueDifference] {
-        var out: [ValueDifference] = []
-        for key in keys where executed[key].map({ !$0.hasPrefix(recorded[key] ?? "-") }) ?? true {
-            out.append(ValueDifference(key: key, maxAbs: nil, maxRel: nil))
+    /// Keys whose truncated digests differ (or that only one side has), in canonical order;
+    /// the record is side A.
+    func tensorDifferences(_ keys: [String], _ recorded: [String: String], _ executed: [String: String]) -> [KeyDifference] {
+        func difference(_ key: String, _ kind: KeyDifference.Kind) -> KeyDifference {
+            KeyDifference(section: .arrays, key: key, kind: kind, differingElements: nil, elements: nil,
+                          maxAbsoluteDifference: nil, maxRelativeDifference: nil, a: recorded[key], b: executed[key].map { String($0.prefix(SeedRecord.tensorDigestLength)) })
         }
-        for key in executed.keys.sorted() where !keys.contains(key) {
-            out.append(ValueDifference(key: key + " (absent from the reference)", maxAbs: nil, maxRel: nil))
+        var out: [KeyDifference] = []
+        for key in StateDigest.sortedKeys(Set(keys).union(executed.keys)) {
+            switch (recorded[key], executed[key]) {
+            case let (r?, e?) where !e.hasPrefix(r): out.append(difference(key, .values))
+            case (_?, nil): out.append(difference(key, .onlyInA))
+            case (nil, _?): out.append(difference(key, .onlyInB))
+            default: break
+            }
         }
         return out
     }
 
-    /// Differing history values (non-finite ones are absent from records) and arrays.
-    func historyDifferences(_ values: [String: Double], _ arrays: [String: [Float]], _ row: HistoryRow) -> [ValueDifference] {
-        var out: [ValueDifference] = []
-        let executedValues = row.values.filter { $0.value.isFinite }
-        for key in Set(values.keys).union(executedValues.keys).sorted() {
-            if let d = ValueDifference.between(key, [values[key] ?? .nan], [executedValues[key] ?? .nan]) { out.append(d) }
-        }
-        for key in Set(arrays.keys).union(row.arrays.keys).sorted() {
-            let a = (arrays[key] ?? []).map(Double.init)
-            let b = (row.arrays[key]?.floats ?? []).map(Double.init)
-            if let d = ValueDifference.between(key, a, b) { out.append(d) }
-        }
-        return out
+    /// Differing history values and arrays of a step (the reference is side A); values that
+    /// were not finite are absent from seed records, so they are left out on both sides.
+    func historyDifferences(_ values: [String: Double], _ arrays: [String: [Float]], _ row: HistoryRow) -> [KeyDifference] {
+        let reference = Checkpoint(step: row.step, arrays: arrays.mapValues { StoredArray(shape: [$0.count], data: .float32($0)) },
+                                   scalars: values.filter { $0.value.isFinite })
+        let executed = Checkpoint(step: row.step, arrays: row.arrays.mapValues { StoredArray(shape: [$0.count], data: $0.data) },
+                                  scalars: row.values.filter { $0.value.isFinite })
+        return StateComparison(reference, executed).differences
     }
 
     // MARK: - Stored runs
@@ -135,9 +137,9 @@ public struct Audit {
             result.stepsCompared += 1
             guard executed.stateDigest != reference.stateDigest else { return true }
             var stepNotes = notes
-            var tensors: [ValueDifference] = []
+            var tensors: [KeyDifference] = []
             if store.storedSteps.contains(executed.step) {
-                tensors = Self.differences(try store.load(step: executed.step), executed.checkpoint)
+                tensors = StateComparison(try store.load(step: executed.step), executed.checkpoint).differences
             } else {
                 stepNotes.append("no checkpoint of step \(executed.step) is kept, so its tensors cannot be compared; the history's values and α are")
             }
@@ -149,30 +151,6 @@ public struct Audit {
             return false
         }
         return result
-    }
-
-    /// Differing arrays of two checkpoints, with their largest differences, in key order.
-    static func differences(_ a: Checkpoint, _ b: Checkpoint) -> [ValueDifference] {
-        var out: [ValueDifference] = []
-        for key in Set(a.arrays.keys).union(b.arrays.keys).sorted() {
-            guard let x = a.arrays[key], let y = b.arrays[key] else {
-                out.append(ValueDifference(key: key + " (only on one side)", maxAbs: .infinity, maxRel: .infinity)); continue
-            }
-            guard x != y else { continue }
-            out.append(ValueDifference.between(key, x.doubles, y.doubles)
-                       ?? ValueDifference(key: key + " (shape or type)", maxAbs: .infinity, maxRel: .infinity))
-        }
-        for key in Set(a.scalars.keys).union(b.scalars.keys).sorted() {
-            if let d = ValueDifference.between(key, [a.scalars[key] ?? .nan], [b.scalars[key] ?? .nan]) { out.append(d) }
-        }
-        for key in Set(a.integers.keys).union(b.integers.keys).sorted() where a.integers[key] != b.integers[key] {
-            out.append(ValueDifference.between(key, [Double(a.integers[key] ?? 0)], [Double(b.integers[key] ?? 0)])
-                       ?? ValueDifference(key: key, maxAbs: .infinity, maxRel: .infinity))
-        }
-        for key in Set(a.strings.keys).union(b.strings.keys).sorted() where a.strings[key] != b.strings[key] {
-            out.append(ValueDifference(key: key + " (text)", maxAbs: nil, maxRel: nil))
-        }
-        return out
     }
 
     /// `field a → b` for each top-level field of two configuration JSON objects that differs.
@@ -187,14 +165,3 @@ public struct Audit {
     }
 }
 
-extension StoredArray {
-    /// The elements as Double, whatever the stored type.
-    var doubles: [Double] {
-        switch data {
-        case .float32(let v): v.map(Double.init)
-        case .float64(let v): v
-        case .int64(let v): v.map(Double.init)
-        case .uint8(let v): v.map(Double.init)
-        }
-    }
-}

@@ -4,44 +4,16 @@
 import Foundation
 import Training
 
-/// One differing quantity: a tensor, a history value or array, with its largest differences.
-public struct ValueDifference: Equatable, Sendable {
-    public var key: String
-    /// Largest |a − b| and |a − b| / max(|a|, |b|); nil when only digests are known.
-    public var maxAbs: Double?
-    public var maxRel: Double?
-
-    /// Compares two equally long value lists (nil when the shapes differ).
-    public static func between(_ key: String, _ a: [Double], _ b: [Double]) -> ValueDifference? {
-        guard a.count == b.count else { return ValueDifference(key: key, maxAbs: .infinity, maxRel: .infinity) }
-        var maxAbs = 0.0, maxRel = 0.0, differs = false
-        for (x, y) in zip(a, b) where x.bitPattern != y.bitPattern {
-            differs = true
-            let d = abs(x - y)
-            maxAbs = max(maxAbs, d.isNaN ? .infinity : d)
-            let scale = max(abs(x), abs(y))
-            maxRel = max(maxRel, scale > 0 ? (d.isNaN ? .infinity : d / scale) : 0)
-        }
-        return differs ? ValueDifference(key: key, maxAbs: maxAbs, maxRel: maxRel) : nil
-    }
-
-    public var text: String {
-        guard let maxAbs, let maxRel else { return "\(key) (digest differs; values not kept)" }
-        return "\(key) (max abs \(Self.format(maxAbs)), max rel \(Self.format(maxRel)))"
-    }
-
-    static func format(_ x: Double) -> String { x.isFinite ? String(format: "%.3g", x) : "\(x)" }
-}
-
 /// The first step whose state differs from the reference.
 public struct AuditMismatch: Equatable, Sendable {
     public var step: Int
     public var referenceDigest: String
     public var executedDigest: String
-    /// Differing tensors in key order (the first is "the first differing tensor").
-    public var tensors: [ValueDifference]
+    /// Differing tensors in the state's canonical order (the first is "the first differing
+    /// tensor"); without values when the reference keeps digests only.
+    public var tensors: [KeyDifference]
     /// Differing history values and α of the step (always known: the history keeps them).
-    public var history: [ValueDifference]
+    public var history: [KeyDifference]
     /// Further facts (e.g. an edited configuration).
     public var notes: [String]
 }
@@ -108,9 +80,11 @@ public struct AuditResult: Equatable, Sendable {
         lines.append("\(subject): MISMATCH at step \(m.step) (\(m.step == firstStep ? "the first step compared" : "steps \(firstStep)…\(m.step - 1) match"))")
         lines.append("  state digest: reference \(m.referenceDigest.prefix(16))…, re-executed \(m.executedDigest.prefix(16))…")
         if let first = m.tensors.first {
-            lines.append("  first differing tensor: \(first.text); \(m.tensors.count) tensor(s) differ")
+            let digestOnly = first.maxAbsoluteDifference == nil && first.kind == .values
+            lines.append("  first differing tensor: \(first)" + (digestOnly ? " (the reference keeps its digest only)" : "")
+                         + "; \(m.tensors.count) tensor(s) differ")
         }
-        for h in m.history.prefix(6) { lines.append("  history: \(h.text)") }
+        for h in m.history.prefix(6) { lines.append("  history: \(h)") }
         for n in m.notes { lines.append("  note: \(n)") }
         let explaining = environment.filter { $0.explanation != nil }
         if explaining.isEmpty {
