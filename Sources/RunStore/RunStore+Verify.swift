@@ -1,7 +1,9 @@
 // Whole-run verification: re-hash every stored tensor, check each checkpoint against its
-// history row, and check the history itself is ordered and complete.
+// history row, check the history itself is ordered and complete, and that every step
+// retention keeps still has its checkpoint.
 
-/// What `RunStore.verify()` found. `problems` is empty for a healthy run.
+/// What `RunStore.verify()` found. `problems` is empty for a healthy run; each is one line
+/// naming its file (`dartsprime verify` prints them all).
 public struct VerifyReport: Sendable, Equatable {
     public var checkpointsChecked: Int = 0
     public var tensorsChecked: Int = 0
@@ -32,6 +34,12 @@ extension RunStore {
             } catch let e as StoreError { report.problems.append(e) }
         }
         if let r = recoveredRow { rowsByStep[r.step] = r; report.historyRows += 1 }
+        // Every step retention keeps must have its checkpoint (the newest above all: resume needs it).
+        let rows = rowsByStep.values.sorted { $0.step < $1.step }
+        for step in retainedSteps(history: rows).sorted() where !storedSteps.contains(step) {
+            report.problems.append(.historyMismatch(file: checkpointURL(step).path,
+                                                    reason: "the checkpoint of step \(step), which retention keeps, is missing"))
+        }
         for step in storedSteps {
             let file = checkpointURL(step)
             do {

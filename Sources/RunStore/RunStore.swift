@@ -29,6 +29,9 @@ public final class RunStore {
     /// A row recovered from the newest checkpoint when a crash hit between the checkpoint's
     /// rename and the history write (read-only opens keep it only in memory).
     var recoveredRow: HistoryRow?
+    /// Checkpoint files the scan could not read (header, or the newest one's history row), by
+    /// step: `resume` falls back past them, `verify` reports them.
+    public internal(set) var damagedCheckpoints: [Int: StoreError] = [:]
     private var lockDescriptor: Int32 = -1
     /// The last checkpoint file's bytes and where its values live, so the next commit of the
     /// same layout only copies values in (see CheckpointTemplate).
@@ -138,12 +141,19 @@ public final class RunStore {
     }
 
     /// Reads the directory listing, the headers of the stored checkpoints and the open segment.
-    private func scan() throws {
+    func scan() throws {
         let fm = FileManager.default
         let ckNames = (try? fm.contentsOfDirectory(atPath: checkpointsURL.path)) ?? []
         storedSteps = ckNames.compactMap(CheckpointFile.step(fromFileName:)).sorted()
         epochEnds = []
-        for s in storedSteps where try checkpointHeader(s).epochEnd { epochEnds.insert(s) }
+        damagedCheckpoints = [:]
+        // A damaged checkpoint must not make the whole run unreadable: it is recorded, and
+        // resume continues from the newest intact step (RunStore+Recovery).
+        for s in storedSteps {
+            do { if try checkpointHeader(s).epochEnd { epochEnds.insert(s) } } catch {
+                damagedCheckpoints[s] = try Self.storeError(error, file: checkpointURL(s))
+            }
+        }
         let indices = segmentIndices()
         for (i, idx) in indices.enumerated() where idx != i {
             throw StoreError.historyMismatch(file: historyURL.path, reason: "segment \(HistorySegment.fileName(index: i)) is missing")
@@ -151,9 +161,18 @@ public final class RunStore {
         openSegmentIndex = indices.last ?? -1
         openSegmentRows = openSegmentIndex >= 0 ? try HistorySegment.read(segmentURL(openSegmentIndex)) : []
         recoveredRow = nil
-        if let newest = storedSteps.last, newest > (openSegmentRows.last?.step ?? Int.min) {
-            recoveredRow = try CheckpointFile.read(checkpointURL(newest)).row
+        if let newest = storedSteps.last, newest > (openSegmentRows.last?.step ?? Int.min), damagedCheckpoints[newest] == nil {
+            do { recoveredRow = try CheckpointFile.read(checkpointURL(newest)).row } catch {
+                damagedCheckpoints[newest] = try Self.storeError(error, file: checkpointURL(newest))
+            }
         }
+    }
+
+    /// `error` as the store's error for `file`. A newer format is no damage (falling back past
+    /// it would drop a newer build's steps): it is rethrown.
+    static func storeError(_ error: Error, file: URL) throws -> StoreError {
+        if case .newerFormat? = error as? StoreError { throw error }
+        return error as? StoreError ?? .unreadable(file: file.path, reason: "\(error)")
     }
 
     func segmentIndices() -> [Int] {

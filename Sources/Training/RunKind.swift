@@ -40,6 +40,10 @@ public protocol RunKind: AnyObject {
     /// evaluation, genotype, …): adds to the step's output.
     func endEpoch(_ output: inout StepOutput) throws
 
+    /// The observations of step 0, the state before the first iteration (e.g. the initial
+    /// activated α, for replay); by default none.
+    func initialOutput() -> StepOutput
+
     /// Every piece of state, each under its own key, in the order they are written and read.
     var stateEntries: [StateEntry] { get }
 
@@ -49,6 +53,7 @@ public protocol RunKind: AnyObject {
 }
 
 extension RunKind {
+    public func initialOutput() -> StepOutput { StepOutput() }
     public var totalSteps: Int { batchesPerEpoch * epochs }
     public var isFinished: Bool { counters.step >= totalSteps }
 }

@@ -1,5 +1,7 @@
 // Starting, resuming, forking and start-or-resume of a run directory, for any run kind: the
-// kind is recorded in run.json at creation and picked from it on resume.
+// kind is recorded in run.json at creation and picked from it on resume. Every run commits its
+// initial state as step 0, resume continues from the newest intact step, a fork only reads its
+// source, and status.json says how the run ended.
 
 import Foundation
 import DartsCore
@@ -13,71 +15,150 @@ public enum DartsPrimeVersion {
 public struct RunLauncher {
     /// The run kinds `resume` can continue, by `kindName`.
     public var kinds: [any RunKind.Type]
+    /// Receives one line (no newline) when resume falls back past a damaged or missing
+    /// checkpoint or starts a run again from step 0 (the command line prints it on stderr).
+    public var notice: (String) -> Void
 
-    public init(kinds: [any RunKind.Type]) { self.kinds = kinds }
+    public init(kinds: [any RunKind.Type], notice: @escaping (String) -> Void = { _ in }) {
+        self.kinds = kinds
+        self.notice = notice
+    }
 
     public typealias ProgressHandler = (Progress) -> Void
 
     /// The machine, build and numeric facts recorded in run.json and every checkpoint.
     public static func environment() -> [String: String] { ComputeEnvironment.current() }
 
-    /// Creates `directory` for `kind` (at step 0) and runs it.
+    /// Creates `directory` for `kind`, commits its initial state as step 0 and runs it.
     public func start(_ kind: any RunKind, directory: URL, maxSteps: Int?,
                       progress: @escaping ProgressHandler = { _ in }) throws -> RunOutcome {
         let store = try RunStore.create(at: directory, configurationJSON: try kind.configurationJSON(),
                                         environment: Self.environment(), retention: kind.retention,
                                         runKind: type(of: kind).kindName)
-        return try run(kind, store: store, maxSteps: maxSteps, progress: progress)
+        return try run(kind, store: store, commitInitialState: true, maxSteps: maxSteps, progress: progress)
     }
 
-    /// The run kind stored in `store`, rebuilt from its configuration and restored from `step`.
-    public func load(_ store: RunStore, step: Int) throws -> any RunKind {
+    /// The run kind stored in `store`, built at step 0 from its configuration.
+    public func fresh(_ store: RunStore) throws -> any RunKind {
         guard let type = kinds.first(where: { $0.kindName == store.runKind }) else {
             throw TrainingError.incompatibleCheckpoint(
                 "\(store.url.appendingPathComponent("run.json").path) holds a run of kind '\(store.runKind)', which this build cannot continue (it knows \(kinds.map { $0.kindName }.joined(separator: ", ")))")
         }
-        let kind = try type.init(configurationJSON: store.configurationJSON)
+        return try type.init(configurationJSON: store.configurationJSON)
+    }
+
+    /// The run kind stored in `store`, rebuilt from its configuration and restored from `step`.
+    public func load(_ store: RunStore, step: Int) throws -> any RunKind {
+        let kind = try fresh(store)
         try Trainer(kind).restore(from: try store.load(step: step))
         return kind
     }
 
-    /// Continues the run in `directory` from its newest step, or forks step `fromStep` into `into`
-    /// (the original is left untouched). A finished run throws `TrainingError.finished`.
+    /// Continues the run in `directory` from its newest intact step (step 0 if it has none), or
+    /// forks step `fromStep` (default: the newest intact one) into `into`, only reading the
+    /// original. A finished run throws `TrainingError.finished`.
     public func resume(directory: URL, fromStep: Int? = nil, into: URL? = nil, maxSteps: Int?,
                        progress: @escaping ProgressHandler = { _ in }) throws -> RunOutcome {
-        let original = try RunStore.open(at: directory)
-        let store: RunStore
-        let step: Int
-        if let into {
-            guard let s = fromStep ?? original.latestStep else {
-                throw TrainingError.incompatibleCheckpoint("run \(directory.path) has no committed step to fork from")
-            }
-            store = try original.fork(step: s, into: into)
-            step = s
-        } else {
-            if let s = fromStep, s != original.latestStep {
-                throw TrainingError.invalidConfiguration(
-                    "--from-step \(s) continues an older step and would rewrite history; add --into NEWRUN to fork it")
-            }
-            guard let s = original.latestStep else {
-                throw TrainingError.incompatibleCheckpoint("run \(directory.path) has no committed step to resume from")
-            }
-            store = original
-            step = s
-        }
-        let kind = try load(store, step: step)
+        if let into { return try fork(directory: directory, step: fromStep, into: into, maxSteps: maxSteps, progress: progress) }
+        let store = try RunStore.open(at: directory)
+        let kind = try fresh(store)
+        let point = try resumePoint(store, requestedStep: fromStep)
+        if let point { try Trainer(kind).restore(from: point) }
         if kind.isFinished {
             throw TrainingError.finished(
                 "run \(store.url.path) already finished all \(kind.epochs) epochs (\(kind.totalSteps) steps); result: \(try kind.finish().summary)")
         }
-        return try run(kind, store: store, maxSteps: maxSteps, progress: progress)
+        return try run(kind, store: store, commitInitialState: point == nil, maxSteps: maxSteps, progress: progress)
     }
 
-    private func run(_ kind: any RunKind, store: RunStore, maxSteps: Int?, progress: @escaping ProgressHandler) throws -> RunOutcome {
+    /// A new run `into` from step `step` of `directory`, which is opened read-only and without
+    /// its lock: an archived read-only run, or one another process is writing, forks as well.
+    private func fork(directory: URL, step: Int?, into: URL, maxSteps: Int?, progress: @escaping ProgressHandler) throws -> RunOutcome {
+        let original = try RunStore.open(at: directory, readOnly: true)
+        if RunStore.isInside(into, original.url) {
+            throw TrainingError.invalidConfiguration(
+                "--into \(into.path) is inside the run it forks (\(original.url.path)); choose a folder outside it")
+        }
+        let from: Int
+        if let step { from = step } else {
+            let (newest, damaged) = try original.newestIntactCheckpoint()
+            guard let newest else {
+                throw TrainingError.incompatibleCheckpoint("run \(directory.path) has no intact committed step to fork from")
+            }
+            if !damaged.isEmpty || newest.step != original.latestStep {
+                notice("fork: " + Self.fallbackDescription(latest: original.latestStep, damaged: damaged, moved: [], newest: newest.step))
+            }
+            from = newest.step
+        }
+        let store = try original.fork(step: from, into: into)
+        let kind = try load(store, step: from)
+        if kind.isFinished {
+            throw TrainingError.finished("step \(from) of \(original.url.path) is the end of its run (\(kind.totalSteps) steps); nothing to continue in \(store.url.path)")
+        }
+        return try run(kind, store: store, commitInitialState: false, maxSteps: maxSteps, progress: progress)
+    }
+
+    /// The checkpoint a writer continues from: the newest one that reads back whole. Newer
+    /// checkpoints that do not are moved aside and the history after it is dropped (their
+    /// steps are computed again), saying so in one notice. `nil`: no intact step, the run
+    /// starts again at step 0. `requestedStep` (resume --from-step) must be that step.
+    private func resumePoint(_ store: RunStore, requestedStep: Int?) throws -> Checkpoint? {
+        let (newest, damaged) = try store.newestIntactCheckpoint()
+        if let s = requestedStep, s != (newest?.step ?? 0) {
+            throw TrainingError.invalidConfiguration(
+                "--from-step \(s) continues an older step and would rewrite history; add --into NEWRUN to fork it")
+        }
+        if newest?.step != store.latestStep || !damaged.isEmpty {
+            let latest = store.latestStep
+            let moved = try store.rewind(to: newest?.step)
+            notice("resume: " + Self.fallbackDescription(latest: latest, damaged: damaged, moved: moved, newest: newest?.step))
+        }
+        return newest
+    }
+
+    /// One line: which checkpoints were damaged or missing (`latest`: the newest step the run
+    /// had committed) and where the run continues.
+    static func fallbackDescription(latest: Int?, damaged: [DamagedCheckpoint], moved: [URL], newest: Int?) -> String {
+        var parts: [String] = []
+        for (i, d) in damaged.enumerated() {
+            let aside = i < moved.count ? ", moved aside to \(moved[i].path)" : ""
+            parts.append("the checkpoint of step \(d.step) is damaged (\(d.problem))\(aside)")
+        }
+        let newestFile = [newest, damaged.first?.step].compactMap { $0 }.max()
+        if let latest, latest > (newestFile ?? Int.min) {
+            parts.append("the checkpoint of step \(latest) is missing")
+        }
+        if parts.isEmpty { parts.append("the run has no committed step") }
+        let continuing = newest.map { "continuing from step \($0), the newest intact one" }
+            ?? "starting again from step 0 (the configuration's initial state)"
+        return (parts + [continuing]).joined(separator: "; ").split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// Runs `kind` in `store` (committing step 0 first when asked), keeping status.json current:
+    /// running, then stopped (--max-steps), preempted (a stop signal), finished (the trainer),
+    /// or failed (or the state a `RunEndingError` names) with the error.
+    private func run(_ kind: any RunKind, store: RunStore, commitInitialState: Bool, maxSteps: Int?,
+                     progress: @escaping ProgressHandler) throws -> RunOutcome {
+        let trainer = Trainer(kind)
         store.checkpointEnvironment = Self.environment()
-        try store.writeStatus(["state": "running"])
-        return try Trainer(kind).run(store: store, maxSteps: maxSteps, shouldStop: { StopSignals.stopRequested },
-                                     progress: progress)
+        do {
+            try store.writeStatus(.running, step: store.latestStep ?? 0)
+            if commitInitialState { try trainer.commitInitialState(to: store) }
+            // A stop signal that came while the data loaded: commit nothing more.
+            if StopSignals.shouldStop() {
+                try store.writeStatus(.preempted, step: kind.counters.step)
+                return .stopped(step: kind.counters.step)
+            }
+            let outcome = try trainer.run(store: store, maxSteps: maxSteps, shouldStop: StopSignals.shouldStop, progress: progress)
+            if case let .stopped(step) = outcome {
+                try store.writeStatus(StopSignals.stopRequested ? .preempted : .stopped, step: step)
+            }
+            return outcome
+        } catch {
+            let state = (error as? RunEndingError)?.runState ?? .failed
+            try? store.writeStatus(state, step: store.latestStep ?? 0, fields: ["error": "\(error)"])
+            throw error
+        }
     }
 
     /// Idempotent for schedulers: starts `kind` in `directory` if there is no run there yet,
@@ -94,11 +175,10 @@ public struct RunLauncher {
             throw TrainingError.invalidConfiguration(
                 "\(manifest.path) holds a \(store.runKind) run with another configuration; choose another run directory")
         }
-        // Created but killed before its first commit: the fresh kind is that run's step 0.
-        guard let step = store.latestStep else { return try run(kind, store: store, maxSteps: maxSteps, progress: progress) }
-        // Same kind and configuration: `kind` (its data already loaded) takes the stored state.
-        try Trainer(kind).restore(from: try store.load(step: step))
+        // Same kind and configuration: `kind` (its data already loaded, at step 0) takes the stored state.
+        let point = try resumePoint(store, requestedStep: nil)
+        if let point { try Trainer(kind).restore(from: point) }
         if kind.isFinished { return .finished(summary: try kind.finish().summary) }
-        return try run(kind, store: store, maxSteps: maxSteps, progress: progress)
+        return try run(kind, store: store, commitInitialState: point == nil, maxSteps: maxSteps, progress: progress)
     }
 }

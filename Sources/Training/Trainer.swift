@@ -1,6 +1,7 @@
 // The step loop every run kind shares: advance the counters, let the run kind iterate, commit
 // the step (state entries + observations + history row) to the run store, report progress,
-// and stop cleanly after `--max-steps` or a stop request (SIGINT/SIGTERM).
+// and stop cleanly after `--max-steps` or a stop request (SIGINT/SIGTERM/SIGHUP); a second
+// signal never interrupts a commit.
 
 import Foundation
 import RunStore
@@ -75,12 +76,20 @@ public final class Trainer {
         return HistoryRow(step: kind.counters.step, values: values, arrays: output.historyArrays)
     }
 
-    /// Commits the step that produced `output`.
+    /// Commits the step that produced `output` (step 0, the initial state, ends no epoch).
     public func commit(_ output: StepOutput, to store: RunStore) throws {
-        try store.commit(try checkpoint(output), history: historyRow(output), epochEnd: kind.counters.batchInEpoch == 0)
+        let epochEnd = kind.counters.step > 0 && kind.counters.batchInEpoch == 0
+        try store.commit(try checkpoint(output), history: historyRow(output), epochEnd: epochEnd)
         for (name, text) in output.artifacts.sorted(by: { $0.key < $1.key }) {
             try store.writeArtifact(named: name, contents: text)
         }
+    }
+
+    /// Commits the state before the first iteration as step 0, so that a run stopped or killed
+    /// before step 1 resumes, replays and forks from it.
+    public func commitInitialState(to store: RunStore) throws {
+        precondition(kind.counters.step == 0, "Trainer.commitInitialState: the run is at step \(kind.counters.step)")
+        try StopSignals.deferringExit { try commit(kind.initialOutput(), to: store) }
     }
 
     /// Runs until every step is done, `maxSteps` more iterations are done, or `shouldStop` says
@@ -93,7 +102,7 @@ public final class Trainer {
         while kind.counters.step < total {
             if let m = maxSteps, done >= m { return .stopped(step: kind.counters.step) }
             let output = try step()
-            try commit(output, to: store)
+            try StopSignals.deferringExit { try commit(output, to: store) }
             done += 1
             let epochEnd = kind.counters.batchInEpoch == 0
             progress(Progress(step: kind.counters.step, totalSteps: total,
@@ -106,10 +115,7 @@ public final class Trainer {
         for (name, text) in result.artifacts.sorted(by: { $0.key < $1.key }) {
             try store.writeArtifact(named: name, contents: text)
         }
-        var status = result.status
-        status["state"] = "finished"
-        status["step"] = String(kind.counters.step)
-        try store.writeStatus(status)
+        try store.writeStatus(.finished, step: kind.counters.step, fields: result.status)
         return .finished(summary: result.summary)
     }
 }

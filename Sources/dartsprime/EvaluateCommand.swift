@@ -98,7 +98,7 @@ struct EvaluateCommand: ParsableCommand {
         let c = try makeConfiguration()
         let name = sourceRun.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "genotype"
         let directory = runDirectory.directory(default: "artifacts/runs/eval-\(name)-s\(c.seed)")
-        StopSignals.install()
+        SearchLauncher.installStopSignals(directory: directory)
         let started = Date()
         let evaluation = try CNNEvaluation(configuration: c)
         let outcome = try SearchLauncher.launcher.start(evaluation, directory: directory, maxSteps: limit.maxSteps,

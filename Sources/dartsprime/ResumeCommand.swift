@@ -6,8 +6,13 @@ import Foundation
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Continue a search from its newest committed step, or fork an older step into a new run.",
-        discussion: "Exit status 0 also when the run had already finished; 75 when stopped by SIGINT/SIGTERM (requeue and resume again).")
+        abstract: "Continue a run from its newest intact step, or fork a stored step into a new run.",
+        discussion: """
+        A damaged or missing newest checkpoint is moved aside (step-N.h5.damaged) and the run \
+        continues from the newest intact step, saying so. A fork only reads the original (no lock: \
+        read-only or running originals fork too). Exit status 0 also when the run had already \
+        finished; 75 when stopped by SIGINT/SIGTERM/SIGHUP (requeue and resume again).
+        """)
 
     @Argument(help: "Run directory.") var runDirectory: String
     @Option(name: .customLong("from-step"), help: "Fork from this stored step (needs --into).") var fromStep: Int?

@@ -13,7 +13,7 @@ struct SearchCommand: ParsableCommand {
         discussion: """
         Every setting of the search has a flag; flags override the profile. Progress goes to \
         stderr; the final genotype (DARTS syntax) to stdout and to the run directory. \
-        SIGINT/SIGTERM finish and commit the current step, then exit with status 75 so a \
+        SIGINT/SIGTERM/SIGHUP finish and commit the current step, then exit with status 75 so a \
         scheduler can requeue; `dartsprime resume RUN` continues bit-exactly.
         """)
 

@@ -8,12 +8,20 @@ import Training
 
 enum SearchLauncher {
     /// The run kinds this build can start and resume.
-    static var launcher: RunLauncher { RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self]) }
+    static var launcher: RunLauncher {
+        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self], notice: { StandardError.write($0 + "\n") })
+    }
+
+    /// Stop signals for a run in `directory`: a second one exits at once (75) with this line.
+    static func installStopSignals(directory: URL) {
+        StopSignals.install(secondSignalLine:
+            "stopped at once by a second signal; the newest committed step is intact; continue with: dartsprime resume \(directory.path)\n")
+    }
 
     /// Runs a new search in `directory` (its data loaded and checked first, so a bad input
     /// leaves no directory behind); prints the genotype when it finishes.
     static func start(_ c: SearchConfiguration, directory: URL, maxSteps: Int?) throws {
-        StopSignals.install()
+        installStopSignals(directory: directory)
         let started = Date()
         let search = try CNNSearch(configuration: c)
         let outcome = try launcher.start(search, directory: directory, maxSteps: maxSteps,
@@ -24,14 +32,14 @@ enum SearchLauncher {
     /// Continues the run in `directory`, or forks its step `fromStep` into `into`. A run that had
     /// already finished is not an error: a requeued job has nothing left to do (exit 0).
     static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?) throws {
-        StopSignals.install()
+        installStopSignals(directory: into ?? directory)
         let started = Date()
         let outcome: RunOutcome
         do {
             outcome = try launcher.resume(directory: directory, fromStep: fromStep, into: into,
                                           maxSteps: maxSteps, progress: ProgressPrinter().report)
         } catch let TrainingError.finished(message) {
-            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            StandardError.write("\(message)\n")
             return
         }
         try finish(outcome, directory: into ?? directory, started: started)
@@ -45,11 +53,11 @@ enum SearchLauncher {
             // An evaluation's line also gives this invocation's wall time.
             let evaluation = summary.hasPrefix("test_error=")
             print(evaluation ? summary + String(format: " wall_s=%.1f", Date().timeIntervalSince(started)) : summary)
-            FileHandle.standardError.write(Data("run finished; artifacts in \(directory.path)\n".utf8))
+            StandardError.write("run finished; artifacts in \(directory.path)\n")
         case let .stopped(step):
             let stop = StoppedBySignal(step: step, directory: directory.path)
             if StopSignals.stopRequested { throw stop }
-            FileHandle.standardError.write(Data("\(stop)\n".utf8))  // --max-steps: a clean stop, exit 0
+            StandardError.write("\(stop)\n")  // --max-steps: a clean stop, exit 0
         }
     }
 }

@@ -2,19 +2,22 @@
 import ArgumentParser
 import Foundation
 import RunStore
+import Training
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Re-hash every stored tensor of a run and report the first problem (exit 1 on any).")
+        abstract: "Re-hash every stored tensor of a run and report every problem, one line each (exit 1 on any).")
 
     @Argument(help: "The run directory.") var runDirectory: String
 
     func run() throws {
         let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
         let report = try store.verify()
-        if let problem = report.firstProblem {
-            throw RuntimeFailure("\(problem)" + (report.problems.count > 1 ? " (\(report.problems.count - 1) more problems)" : ""))
+        // One line per problem (each names its file); the last goes through the exit path.
+        if let last = report.problems.last {
+            for problem in report.problems.dropLast() { StandardError.write("error: \(problem)\n") }
+            throw RuntimeFailure("\(last)")
         }
         print("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
     }

@@ -32,7 +32,7 @@ struct ReplayTests {
 
         let replay = try Replay(directory: pruned)
         let steps = try replay.allSteps()
-        #expect(steps.map(\.step) == Array(1...steps.count))
+        #expect(steps.map(\.step) == Array(0..<steps.count))  // step 0: the initial α
         let epochEnds = steps.filter(\.epochEnd)
         #expect(epochEnds.count == 2)
         for s in epochEnds {

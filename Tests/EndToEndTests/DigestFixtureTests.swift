@@ -61,8 +61,14 @@ enum DigestFixture {
         try Data(test).write(to: dir.appendingPathComponent("test_batch.bin"))
     }
 
-    /// Runs the case's search and returns the `state_digest` column of its history.
-    static func digests(_ c: DigestCase, exe: URL, scratch dir: URL) throws -> [String] {
+    /// Runs the case's search and returns the `state_digest` column of its history for steps
+    /// ≥ 1 (the recorded steps; step 0, the initial state, is checked by `stepZeroIsStable`).
+    static func digests(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = []) throws -> [String] {
+        try digestsByStep(c, exe: exe, scratch: dir, extra: extra).filter { $0.step >= 1 }.map(\.digest)
+    }
+
+    /// The `step` and `state_digest` columns of the case's search history.
+    static func digestsByStep(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = []) throws -> [(step: Int, digest: String)] {
         var args = ["search", "--profile", "tiny", "--seed", "101", "--run", dir.appendingPathComponent(c.name).path]
         if c.synthetic {
             let data = dir.appendingPathComponent("cifar")
@@ -71,15 +77,19 @@ enum DigestFixture {
         } else {
             args += ["--dataset", "fashion-mnist"]
         }
-        let r = try execute(exe, args + c.flags, environment: environment)
+        let r = try execute(exe, args + c.flags + extra, environment: environment)
         guard r.status == 0 else { throw DigestFixtureError.failed("\(c.name): search exited \(r.status): \(r.err)") }
         let h = try execute(exe, ["export", dir.appendingPathComponent(c.name).path, "history", "--format", "csv"])
         let lines = h.out.split(separator: "\n").map(String.init)
         guard let header = lines.first?.split(separator: ",").map(String.init),
-              let column = header.firstIndex(of: "state_digest") else {
-            throw DigestFixtureError.failed("\(c.name): export printed no state_digest column")
+              let column = header.firstIndex(of: "state_digest"), header.first == "step" else {
+            throw DigestFixtureError.failed("\(c.name): export printed no step and state_digest columns")
         }
-        return lines.dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false)[column]) }
+        return try lines.dropFirst().map { line in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard let step = Int(cells[0]) else { throw DigestFixtureError.failed("\(c.name): bad step cell in \(line)") }
+            return (step, cells[column])
+        }
     }
 
     static func recorded() throws -> [String: [String]] {
@@ -120,6 +130,27 @@ struct DigestFixtureTests {
         #expect(got.count == expected.count, "\(c.name): \(got.count) steps, recorded \(expected.count)")
         let first = zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
         #expect(first == nil, "\(c.name): first differing step \(first.map { $0 + 1 } ?? 0)")
+    }
+}
+
+/// Step 0 (the initial state, committed when a run is created) is not in the recorded fixture:
+/// its digest must be the same in two runs of one configuration and differ for another seed.
+@Suite("Step 0 state digest", .serialized)
+struct StepZeroDigestTests {
+    @Test func stepZeroIsStable() throws {
+        let exe = try dartsprimeBinary()
+        let dir = scratch("digests-step0")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = DigestFixture.cases[1]  // synthetic-prime
+        func stepZero(_ tag: String, _ extra: [String]) throws -> [(step: Int, digest: String)] {
+            try DigestFixture.digestsByStep(c, exe: exe, scratch: dir.appendingPathComponent(tag), extra: ["--max-steps", "0"] + extra)
+        }
+        let first = try stepZero("a", []), second = try stepZero("b", [])
+        #expect(first.map(\.step) == [0] && second.map(\.step) == [0])
+        #expect(first.first?.digest == second.first?.digest && first.first?.digest.count == 64)
+        // Negative control: another seed's initial weights give another digest.
+        let other = try stepZero("c", ["--seed", "102"])
+        #expect(other.first?.digest != first.first?.digest)
     }
 }
 

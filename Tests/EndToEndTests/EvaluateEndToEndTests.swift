@@ -44,7 +44,7 @@ import Testing
         #expect(source["run"] as? String == search.standardizedFileURL.path)
         #expect(source["step"] as? Int == 6)
         #expect((source["runIdentity"] as? String)?.count == 64)
-        #expect(source["stateDigest"] as? String == (try Self.historyDigests(exe, search))[5])
+        #expect(source["stateDigest"] as? String == (try Self.historyDigests(exe, search))[6])  // rows from step 0
         let replayed = try execute(exe, ["replay", search.path, "--step", "6"])
         #expect(replayed.out.trimmingCharacters(in: .newlines) == configuration?["genotype"] as? String)
         let evaluation = try JSONSerialization.jsonObject(with: Data(contentsOf: straight.appendingPathComponent("evaluation.json"))) as? [String: Any]
@@ -52,7 +52,7 @@ import Testing
         #expect(try execute(exe, ["verify", straight.path]).status == 0)
 
         let reference = try Self.historyDigests(exe, straight)
-        #expect(reference.count == 12)
+        #expect(reference.count == 13)  // steps 0…12
         for (trial, sig) in [SIGKILL, SIGTERM].enumerated() {
             let run = dir.appendingPathComponent("interrupted-\(trial)")
             let p = Process()

@@ -33,7 +33,7 @@ import Testing
 
         let all = try execute(exe, ["replay", run.path, "--all-steps", "--format", "json"])
         let rows = try JSONSerialization.jsonObject(with: Data(all.out.utf8)) as? [[String: Any]]
-        #expect(rows?.count == 20)
+        #expect(rows?.count == 21)  // steps 0…20
         #expect(rows?.last?["genotype"] as? String == newest.out.trimmingCharacters(in: .newlines))
 
         let missing = try execute(exe, ["replay", run.path, "--step", "999"])

@@ -44,6 +44,14 @@ extension StoreSuite {
         #expect(try RunStore.open(at: s.url, readOnly: true).load(step: 3) == sampleCheckpoint(step: 3))
     }
 
+    /// Opens the run read-only and throws what its scan found wrong with `step`'s checkpoint
+    /// (a damaged checkpoint no longer makes the whole run unreadable) or loading it throws.
+    func openAndLoad(_ run: URL, step: Int) throws {
+        let store = try RunStore.open(at: run, readOnly: true)
+        if let e = store.damagedCheckpoints[step] { throw e }
+        _ = try store.load(step: step)
+    }
+
     @Test func truncatedForeignAndNewerFilesAreNamed() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -53,14 +61,14 @@ extension StoreSuite {
         let full = try Data(contentsOf: f3)
         try full.prefix(full.count / 2).write(to: f3)
         expectError({ if case .unreadable = $0 { true } else if case .digestMismatch = $0 { true } else { false } },
-                    naming: f3, unchanged: dir) { _ = try RunStore.open(at: s.url, readOnly: true) }
+                    naming: f3, unchanged: dir) { try openAndLoad(s.url, step: 3) }
         try full.write(to: f3)
         // Foreign: not HDF5 at all, then HDF5 but not ours.
         let keep1 = try Data(contentsOf: f1)
         try Data("PK\u{3}\u{4} this is a zip".utf8).write(to: f1)
-        expectError({ if case .notOurs = $0 { true } else { false } }, naming: f1, unchanged: dir) { _ = try RunStore.open(at: s.url, readOnly: true) }
+        expectError({ if case .notOurs = $0 { true } else { false } }, naming: f1, unchanged: dir) { try openAndLoad(s.url, step: 1) }
         try HDF5File.create(f1, overwrite: true).close()
-        expectError({ if case .notOurs = $0 { true } else { false } }, naming: f1, unchanged: dir) { _ = try RunStore.open(at: s.url, readOnly: true) }
+        expectError({ if case .notOurs = $0 { true } else { false } }, naming: f1, unchanged: dir) { try openAndLoad(s.url, step: 1) }
         try keep1.write(to: f1)
         // Newer format version.
         do { let h = try HDF5File.open(f2, readOnly: false); try h.setAttribute("format_version", int64: 99) }

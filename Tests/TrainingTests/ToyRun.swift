@@ -12,6 +12,22 @@ struct ToyConfiguration: Codable, Equatable {
     var seed: UInt64 = 5
     var epochs = 3
     var batches = 4
+    /// Status tests: the iteration of this step throws a plain error (→ failed) …
+    var failAtStep: Int? = nil
+    /// … or one that ends the run as `diverged`.
+    var divergeAtStep: Int? = nil
+}
+
+/// What a toy run throws when its configuration asks it to fail.
+struct ToyFailure: Error, CustomStringConvertible {
+    var step: Int
+    var description: String { "toy failure at step \(step)" }
+}
+
+struct ToyDivergence: RunEndingError, CustomStringConvertible {
+    var step: Int
+    var runState: RunState { .diverged }
+    var description: String { "toy loss not finite at step \(step)" }
 }
 
 final class ToyRun: RunKind {
@@ -38,6 +54,8 @@ final class ToyRun: RunKind {
     func configurationJSON() throws -> String { try StateJSON.encode(configuration) }
 
     func iterate() throws -> StepOutput {
+        if configuration.failAtStep == counters.step + 1 { throw ToyFailure(step: counters.step + 1) }
+        if configuration.divergeAtStep == counters.step + 1 { throw ToyDivergence(step: counters.step + 1) }
         // Gradient of ½‖w − t‖² with a noisy target t.
         let target = noise.normal(count: 2)
         weight.zeroGrad()

@@ -19,11 +19,11 @@ struct TrainerTests {
         let store = try RunStore.open(at: dir, readOnly: true)
         #expect(store.runKind == "toy")
         let history = try store.history()
-        #expect(history.map(\.step) == Array(1...12))
+        #expect(history.map(\.step) == Array(0...12))  // step 0: the initial state
         #expect(history.filter(\.epochEnd).map(\.step) == [4, 8, 12])
         // Epochs completed after each step: 0,0,0,1 | 1,1,1,2 | 2,2,2,3.
         let epochs: [Double] = history.map { $0.values["epoch"] ?? -1 }
-        let expected: [Double] = (1...12).map { step in Double(step / 4) }
+        let expected: [Double] = (0...12).map { step in Double(step / 4) }
         #expect(epochs == expected)
         #expect(try store.readStatus()["state"] == "finished")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("epoch2.txt").path))
@@ -39,7 +39,7 @@ struct TrainerTests {
         _ = try launcher.start(ToyRun(ToyConfiguration()), directory: straight, maxSteps: nil)
         let reference = try digests(straight)
         #expect(try launcher.start(ToyRun(ToyConfiguration()), directory: part, maxSteps: stop) == .stopped(step: stop))
-        #expect(try digests(part) == Array(reference.prefix(stop)))
+        #expect(try digests(part) == Array(reference.prefix(stop + 1)))
         _ = try launcher.resume(directory: part, maxSteps: nil)
         #expect(try digests(part) == reference)
         // Fork an even step (retention keeps every 2nd) into a new run; the original is untouched.

@@ -123,6 +123,14 @@ public final class CNNEvaluation: RunKind {
         return out
     }
 
+    /// Step 0: no iteration yet; its history row has the steps' columns, all NaN.
+    public func initialOutput() -> StepOutput {
+        var out = StepOutput()
+        out.history = ["lr": .nan, "train_loss": .nan, "train_acc": .nan, "grad_norm": .nan,
+                       "drop_path": dropPathProbability, "test_loss": .nan, "test_acc": .nan]
+        return out
+    }
+
     public func endEpoch(_ output: inout StepOutput) throws {
         lastTest = evaluateOnTestSplit()
         output.history["test_loss"] = lastTest.loss

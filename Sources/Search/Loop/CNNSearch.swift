@@ -116,6 +116,14 @@ public final class CNNSearch: RunKind {
         return output(record)
     }
 
+    /// Step 0: the initial activated α (replay derives step 0's genotype from them) and the
+    /// observations of a step that did nothing (NaN losses), so its row shares the history's schema.
+    public func initialOutput() -> StepOutput {
+        var record = StepRecord()
+        record.alphaStepsTotal = alphaSteps
+        return output(record)
+    }
+
     public func endEpoch(_ output: inout StepOutput) throws {
         let (loss, accuracy) = evaluateOnAlphaSplit()
         addEpochEnd(validationLoss: loss, validationAccuracy: accuracy, genotype: currentGenotype().description,

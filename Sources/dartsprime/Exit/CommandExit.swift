@@ -59,7 +59,7 @@ enum CommandExit {
     }
 
     private static func exit(_ status: ExitStatus, line: String?) -> Never {
-        if let line { FileHandle.standardError.write(Data((oneLine(line) + "\n").utf8)) }
+        if let line { StandardError.write(oneLine(line) + "\n") }  // never traps on a closed stderr
         Foundation.exit(status.rawValue)
     }
 }
