@@ -1,11 +1,12 @@
-// What a checkpoint file says about the process that wrote it: its configuration and environment
-// (FORMAT.md §3 `/meta`), for audits comparing them with run.json and with the auditing process.
+// One kept checkpoint read for analysis, problems and all (CheckpointFileReport): audits check a
+// step's own digests before re-executing from it, and compare the configuration and
+// environment it was written with against run.json and the auditing process.
 import Foundation
 
 extension RunStore {
-    public func checkpointMetadata(step: Int) throws -> (configurationJSON: String, environment: [String: String]) {
+    /// The report of step `step`'s checkpoint file (read-only; never throws for damage).
+    public func checkpointReport(step: Int) throws -> CheckpointFileReport {
         guard storedSteps.contains(step) else { throw StoreError.missingStep(run: url.path, step: step) }
-        let contents = try CheckpointFile.read(checkpointURL(step))
-        return (contents.configurationJSON, contents.environment)
+        return CheckpointFileReport(inspecting: checkpointURL(step))
     }
 }

@@ -21,12 +21,13 @@ public struct Audit {
         var record = SeedRecord(name: name, seed: seed, method: method, arguments: arguments,
                                 runKind: type(of: kind).kindName, configurationJSON: try kind.configurationJSON(),
                                 environment: ComputeEnvironment.current())
+        record.append(try Reexecution.initialState(kind))
         try Reexecution.run(kind, steps: steps) { record.append($0); return true }
         return record
     }
 
     /// Re-runs `record` from step 0 (its first `steps` recorded steps, all when nil).
-    public func audit(_ record: SeedRecord, steps: Int? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> AuditResult {
+    public func audit(_ record: SeedRecord, steps: Int? = nil) throws -> AuditResult {
         guard let type = kinds.first(where: { $0.kindName == record.runKind }) else {
             throw AuditError.badRecord(file: record.name, reason: "holds a run of kind '\(record.runKind)', which this build cannot execute")
         }
@@ -39,10 +40,9 @@ public struct Audit {
         var result = AuditResult(subject: record.name, firstStep: expected.first?.step ?? 1, stepsCompared: 0, mismatch: nil,
                                  environment: EnvironmentDifference.between(recorded: record.environment, current: ComputeEnvironment.current()))
         var index = 0
-        try Reexecution.run(kind, steps: expected.count) { executed in
+        let compare: (ExecutedStep) throws -> Bool = { executed in
             let reference = expected[index]
             index += 1
-            progress(index, expected.count)
             guard executed.step == reference.step else {
                 result.mismatch = AuditMismatch(step: reference.step, referenceDigest: reference.stateDigest,
                                                 executedDigest: "(step \(executed.step))", tensors: [], history: [],
@@ -65,6 +65,14 @@ public struct Audit {
                                             history: historyDifferences(reference.values, reference.arrays, executed.history),
                                             notes: stepNotes)
             return false
+        }
+        // Step 0 (the initial state) first when the record has it, then the steps after it.
+        if expected.first?.step == 0 {
+            if try compare(try Reexecution.initialState(kind)) {
+                try Reexecution.run(kind, steps: expected.count - 1, compare)
+            }
+        } else {
+            try Reexecution.run(kind, steps: expected.count, compare)
         }
         if result.mismatch == nil && result.stepsCompared < expected.count {
             result.mismatch = AuditMismatch(step: expected[result.stepsCompared].step, referenceDigest: expected[result.stepsCompared].stateDigest,
@@ -123,15 +131,31 @@ public struct Audit {
             throw AuditError.badSlice(run: store.url.path, reason: "no recorded step after step \(start) to compare with")
         }
         let count = min(steps ?? (last - start), last - start)
-        let kind = try RunLauncher(kinds: kinds).load(store, step: start)
-        let origin = try store.checkpointMetadata(step: start)
-        var notes: [String] = []
-        if origin.configurationJSON != store.configurationJSON {
-            notes.append("run.json's configuration differs from the one step \(start)'s checkpoint was written with: "
-                         + configurationDifferences(origin.configurationJSON, store.configurationJSON))
+        // The starting checkpoint must itself be what the run recorded: an edited tensor or
+        // digest is found here, at its own step, before anything is re-executed.
+        let origin = try store.checkpointReport(step: start)
+        let recorded = digests[start]
+        var result = AuditResult(subject: store.url.path, firstStep: start, stepsCompared: 0, mismatch: nil,
+                                 environment: EnvironmentDifference.between(recorded: origin.environment ?? [:], current: ComputeEnvironment.current()))
+        if !origin.isSound || (recorded != nil && origin.computedStateDigest != recorded?.stateDigest) {
+            let damaged = origin.arrays.filter { !$0.digestMatches }.map {
+                KeyDifference(section: .arrays, key: $0.key, kind: .values, differingElements: nil, elements: nil,
+                              maxAbsoluteDifference: nil, maxRelativeDifference: nil, a: $0.storedDigest, b: $0.computedDigest)
+            }
+            result.mismatch = AuditMismatch(step: start, referenceDigest: recorded?.stateDigest ?? "(no history row)",
+                                            executedDigest: origin.computedStateDigest ?? "(unreadable)", tensors: damaged, history: [],
+                                            notes: origin.problems.map { "\($0)" }
+                                                + (origin.isSound ? ["the checkpoint's contents hash to another state digest than the history recorded for step \(start)"] : []))
+            return result
         }
-        var result = AuditResult(subject: store.url.path, firstStep: start + 1, stepsCompared: 0, mismatch: nil,
-                                 environment: EnvironmentDifference.between(recorded: origin.environment, current: ComputeEnvironment.current()))
+        result.stepsCompared = 1
+        result.firstStep = start
+        let kind = try RunLauncher(kinds: kinds).load(store, step: start)
+        var notes: [String] = []
+        if let config = origin.configurationJSON, config != store.configurationJSON {
+            notes.append("run.json's configuration differs from the one step \(start)'s checkpoint was written with: "
+                         + configurationDifferences(config, store.configurationJSON))
+        }
         try Reexecution.run(kind, steps: count) { executed in
             guard let reference = digests[executed.step] else { return false }
             result.stepsCompared += 1

@@ -59,21 +59,35 @@ public struct SeedRecord: Codable, Equatable, Sendable {
         self.environment = environment; self.tensorKeys = []; self.steps = []
     }
 
-    /// The truncated digest of each tensor at `step`, by key.
+    /// Stands for a tensor the step does not have (optimizer state before its first step).
+    static let absentDigest = String(repeating: "-", count: tensorDigestLength)
+
+    /// The truncated digest of each tensor at `step`, by key (absent tensors left out).
     public func tensorDigests(_ step: Step) -> [String: String] {
         let bytes = Array(step.tensors.utf8)
         var out: [String: String] = [:]
         for (i, key) in tensorKeys.enumerated() {
-            out[key] = String(decoding: bytes[i * Self.tensorDigestLength ..< (i + 1) * Self.tensorDigestLength], as: UTF8.self)
+            let digest = String(decoding: bytes[i * Self.tensorDigestLength ..< (i + 1) * Self.tensorDigestLength], as: UTF8.self)
+            if digest != Self.absentDigest { out[key] = digest }
         }
         return out
     }
 
-    /// Appends an executed step (the first fixes the tensor key order).
+    /// `digests` in the order of `tensorKeys`, concatenated.
+    func encode(_ digests: [String: String]) -> String {
+        tensorKeys.map { digests[$0].map { String($0.prefix(Self.tensorDigestLength)) } ?? Self.absentDigest }.joined()
+    }
+
+    /// Appends an executed step. `tensorKeys` is the union over the steps (sorted): a key that
+    /// first appears now is added and the earlier steps say it was absent there.
     public mutating func append(_ s: ExecutedStep) {
-        if tensorKeys.isEmpty { tensorKeys = s.tensorDigests.keys.sorted() }
-        steps.append(Step(step: s.step, stateDigest: s.stateDigest,
-                          tensors: tensorKeys.map { String((s.tensorDigests[$0] ?? "????????").prefix(Self.tensorDigestLength)) }.joined(),
+        let newKeys = Set(s.tensorDigests.keys).subtracting(tensorKeys)
+        if !newKeys.isEmpty {
+            let earlier = steps.map { tensorDigests($0) }
+            tensorKeys = StateDigest.sortedKeys(Set(tensorKeys).union(newKeys))
+            for i in steps.indices { steps[i].tensors = encode(earlier[i]) }
+        }
+        steps.append(Step(step: s.step, stateDigest: s.stateDigest, tensors: encode(s.tensorDigests),
                           values: s.history.values.filter { $0.value.isFinite },
                           arrays: s.history.arrays.compactMapValues { $0.floats }))
     }
