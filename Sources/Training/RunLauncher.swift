@@ -42,8 +42,17 @@ public struct RunLauncher {
                 "\(store.url.appendingPathComponent("run.json").path) holds a run of kind '\(store.runKind)', which this build cannot continue (it knows \(kinds.map { $0.kindName }.joined(separator: ", ")))")
         }
         let kind = try type.init(configurationJSON: store.configurationJSON)
-        try Trainer(kind).restore(from: try store.load(step: step))
+        try restore(kind, from: store, step: step)
         return kind
+    }
+
+    /// Restores `kind` from `store`'s `step`; a state that does not fit (a shape, a missing
+    /// entry) names the checkpoint file.
+    func restore(_ kind: any RunKind, from store: RunStore, step: Int) throws {
+        let checkpoint = try store.load(step: step)
+        do { try Trainer(kind).restore(from: checkpoint) } catch let TrainingError.incompatibleCheckpoint(m) {
+            throw TrainingError.incompatibleCheckpoint("\(store.checkpointPath(step: step)): \(m)")
+        }
     }
 
     /// Continues the run in `directory` from its newest step, or forks step `fromStep` into `into`
@@ -101,7 +110,7 @@ public struct RunLauncher {
         // Created but killed before its first commit: the fresh kind is that run's step 0.
         guard let step = store.latestStep else { return try run(kind, store: store, maxSteps: maxSteps, progress: progress) }
         // Same kind and configuration: `kind` (its data already loaded) takes the stored state.
-        try Trainer(kind).restore(from: try store.load(step: step))
+        try restore(kind, from: store, step: step)
         if kind.isFinished { return .finished(summary: try kind.finish().summary) }
         return try run(kind, store: store, maxSteps: maxSteps, progress: progress)
     }

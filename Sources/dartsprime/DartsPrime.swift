@@ -8,8 +8,11 @@ struct DartsPrime: ParsableCommand {
         abstract: "DARTS-PRIME neural architecture search, reproducible from its checkpoints.",
         discussion: """
         Exit status: 0 done (also resuming a finished run), 1 runtime error (a bad or missing \
-        file, a corrupt checkpoint), 64 bad flags or usage, 75 stopped by SIGINT/SIGTERM after \
-        committing (requeue and resume). Every failure prints one line on stderr.
+        file, a corrupt checkpoint, a failed write, also to stdout), 64 bad flags or usage (also a \
+        configuration estimated not to fit in this machine's memory), 65 the run diverged (a loss \
+        or gradient became non-finite; that step is not committed, status.json says `diverged`), \
+        75 stopped by SIGINT/SIGTERM after committing (requeue and resume). Every failure prints \
+        one line on stderr.
         """,
         subcommands: [
             SearchCommand.self,

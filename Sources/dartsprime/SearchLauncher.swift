@@ -3,6 +3,7 @@
 
 import Foundation
 import Evaluation
+import RunStore
 import Search
 import Training
 
@@ -13,6 +14,7 @@ enum SearchLauncher {
     /// Runs a new search in `directory` (its data loaded and checked first, so a bad input
     /// leaves no directory behind); prints the genotype when it finishes.
     static func start(_ c: SearchConfiguration, directory: URL, maxSteps: Int?) throws {
+        try RunStore.checkCreatable(at: directory)  // before the data is loaded
         StopSignals.install()
         let started = Date()
         let search = try CNNSearch(configuration: c)
@@ -24,6 +26,7 @@ enum SearchLauncher {
     /// Continues the run in `directory`, or forks its step `fromStep` into `into`. A run that had
     /// already finished is not an error: a requeued job has nothing left to do (exit 0).
     static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?) throws {
+        if into == nil { try refuseDiverged(directory) }
         StopSignals.install()
         let started = Date()
         let outcome: RunOutcome
@@ -31,10 +34,21 @@ enum SearchLauncher {
             outcome = try launcher.resume(directory: directory, fromStep: fromStep, into: into,
                                           maxSteps: maxSteps, progress: ProgressPrinter().report)
         } catch let TrainingError.finished(message) {
-            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            StandardStreams.writeError("\(message)\n")
             return
         }
         try finish(outcome, directory: into ?? directory, started: started)
+    }
+
+    /// A run that diverged would diverge again at the same step (resume is bit-exact), so
+    /// `resume` says so (exit 65) instead of repeating it; forking an earlier step is allowed.
+    static func refuseDiverged(_ directory: URL) throws {
+        guard let status = try? RunStore.open(at: directory, readOnly: true).readStatus(),
+              status["state"] == "diverged" else { return }
+        let step = status["step"] ?? "?", quantity = status["quantity"] ?? "a loss", value = status["value"] ?? "non-finite"
+        throw TrainingError.diverged(
+            "\(directory.path) diverged at step \(step) (\(quantity) is \(value)) and resuming would repeat it bit-exactly from "
+            + "step \(status["newest_checkpoint"] ?? "?"); start a new run with other settings (e.g. a smaller --lr)")
     }
 
     /// Prints the result (stdout) or where the run stopped (stderr); a stop by signal throws so
@@ -44,12 +58,12 @@ enum SearchLauncher {
         case let .finished(summary):
             // An evaluation's line also gives this invocation's wall time.
             let evaluation = summary.hasPrefix("test_error=")
-            print(evaluation ? summary + String(format: " wall_s=%.1f", Date().timeIntervalSince(started)) : summary)
-            FileHandle.standardError.write(Data("run finished; artifacts in \(directory.path)\n".utf8))
+            StandardStreams.writeLine(evaluation ? summary + String(format: " wall_s=%.1f", Date().timeIntervalSince(started)) : summary)
+            StandardStreams.writeError("run finished; artifacts in \(directory.path)\n")
         case let .stopped(step):
             let stop = StoppedBySignal(step: step, directory: directory.path)
             if StopSignals.stopRequested { throw stop }
-            FileHandle.standardError.write(Data("\(stop)\n".utf8))  // --max-steps: a clean stop, exit 0
+            StandardStreams.writeError("\(stop)\n")  // --max-steps: a clean stop, exit 0
         }
     }
 }

@@ -1,6 +1,7 @@
 // `dartsprime verify RUN`: re-hash every stored tensor and check history against checkpoints.
 import ArgumentParser
 import Foundation
+import Training
 import RunStore
 
 struct VerifyCommand: ParsableCommand {
@@ -16,6 +17,6 @@ struct VerifyCommand: ParsableCommand {
         if let problem = report.firstProblem {
             throw RuntimeFailure("\(problem)" + (report.problems.count > 1 ? " (\(report.problems.count - 1) more problems)" : ""))
         }
-        print("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
+        StandardStreams.writeLine("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
     }
 }
