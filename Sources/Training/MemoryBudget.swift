@@ -15,6 +15,8 @@ public struct CellLayoutSums: Sendable, Equatable {
     public var featureElements: Double
     /// Σ over cells of C_cell²: what a cell's 1×1 convolutions' weights scale with.
     public var channelsSquared: Double
+    /// Σ over cells of C_cell: what its depthwise convolutions' weights scale with.
+    public var channels: Double
 
     public init(channels c: Int, layers l: Int, side: Int = 32) {
         let c = Double(c), area = Double(side * side)
@@ -24,6 +26,7 @@ public struct CellLayoutSums: Sendable, Equatable {
         let n0 = Double(max(0, r1)), n1 = Double(max(0, r2 - r1)), n2 = Double(max(0, l - r2))
         featureElements = c * area * (n0 + n1 / 2 + n2 / 4)
         channelsSquared = c * c * (n0 + 4 * n1 + 16 * n2)
+        channels = c * (n0 + 2 * n1 + 4 * n2)
     }
 }
 

@@ -1,7 +1,7 @@
 // The peak memory of an evaluation, estimated from its configuration before the network is built
 // (MemoryBudget.swift refuses one that cannot fit). Calibrated against `bench eval`'s measured
 // peak RSS in docs/BENCHMARKS.md: 4248 MB at C 36, L 20, batch 96 and 661 MB at C 16, L 8, batch
-// 64 (the estimate gives 4.32 GB and 0.54 GB; EvaluationMemoryTests keeps it within 1.5×).
+// 64 (the estimate gives 4.34 GB and 0.54 GB; EvaluationMemoryTests keeps it within 1.5×).
 
 import ImageData
 import Training
@@ -21,9 +21,14 @@ extension EvaluationRunConfiguration {
     public var estimatedModelBytes: Double {
         let cells = CellLayoutSums(channels: initChannels, layers: layers)
         let activations = Self.keptMapsPerOp * 8 * Double(batchSize) * cells.featureElements * 4
-        // Per cell: eight ops of at most 2C² (sep convs) + preprocessing ≈ 20 C².
-        let weights = 20 * cells.channelsSquared * 16
+        let weights = Self.estimatedWeights(cells) * 16
         return Self.baseBytes + activations + weights
+    }
+
+    /// Weights of the network: per cell eight ops of at most a sep conv's (2C² + 18C) and the two
+    /// preprocessing 1×1 convs (≈ 8C²).
+    static func estimatedWeights(_ cells: CellLayoutSums) -> Double {
+        8 * (2 * cells.channelsSquared + 18 * cells.channels) + 8 * cells.channelsSquared
     }
 
     /// The images in memory (bytes; twice, for the decompression of gzipped files).

@@ -22,9 +22,15 @@ extension SearchConfiguration {
     public var estimatedModelBytes: Double {
         let cells = CellLayoutSums(channels: initChannels, layers: layers)
         let activations = Self.keptMapsPerEdge * 14 * Double(batchSize) * cells.featureElements * 4
-        // Per cell: 14 edges × (two sep convs 2C² each, two dil convs C² each) + preprocessing ≈ 92 C².
-        let weights = 92 * cells.channelsSquared * 16
+        let weights = Self.estimatedWeights(cells) * 16
+
         return Self.baseBytes + activations + weights
+    }
+
+    /// Weights of the supernet: per cell 14 edges × (1×1 convs: two sep convs 2C² each, two dil
+    /// convs C² each; depthwise: 2·9C + 2·25C + 9C + 25C) and the two preprocessing 1×1 convs (≈ 8C²).
+    static func estimatedWeights(_ cells: CellLayoutSums) -> Double {
+        14 * (6 * cells.channelsSquared + 102 * cells.channels) + 8 * cells.channelsSquared
     }
 
     /// The images in memory (bytes; twice, for the decompression of gzipped files).
