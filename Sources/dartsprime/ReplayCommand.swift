@@ -51,7 +51,8 @@ struct ReplayCommand: ParsableCommand {
             for r in rows { StandardStreams.writeLine("\(r.step),\(r.epoch),\"\(r.genotype)\",\(r.changed ? 1 : 0)") }
         }
         let changes = rows.filter(\.changed).map(\.step)
-        if let last = rows.last {
+        // The summary goes with the rows: when they were lost the error line is all stderr says.
+        if let last = rows.last, StandardStreams.outputFailure == nil {
             let since = changes.last ?? rows.first!.step
             StandardStreams.writeError(("genotype changed at \(changes.count) of \(rows.count) lines"
                 + (changes.isEmpty ? "" : " (steps \(changes.map(String.init).joined(separator: " ")))")
