@@ -68,4 +68,26 @@ import Testing
         #expect(try execute(exe, ["export", run.path, "history"]).out == history)
         #expect(try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("checkpoints").path) == checkpoints)
     }
+
+    /// A failing artifact write (genotype.txt cannot replace the folder someone put there) is one
+    /// line and exit 1, not a crash or a success; the committed steps stay intact.
+    @Test func failingArtifactWriteIsOneLine() throws {
+        let exe = try dartsprimeBinary()
+        let dir = scratch("artifact")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("cifar")
+        try DigestFixture.writeSyntheticCIFAR(into: data)
+        let run = dir.appendingPathComponent("run")
+        let s = try execute(exe, ["search", "--profile", "tiny", "--dataset", "cifar10", "--data", data.path, "--method", "darts",
+                                  "--run", run.path, "--max-steps", "11"])
+        #expect(s.status == 0, "\(s.err)")
+        let blocker = run.appendingPathComponent("genotype.txt")
+        try FileManager.default.createDirectory(at: blocker.appendingPathComponent("kept"), withIntermediateDirectories: true)
+        let r = try execute(exe, ["resume", run.path])
+        #expect(r.status == 1, "exit \(r.status): \(r.err)")
+        let errorLines = r.err.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errorLines.count == 1 && errorLines.first?.contains("genotype.txt") == true, "\(r.err)")
+        #expect(FileManager.default.fileExists(atPath: blocker.appendingPathComponent("kept").path))
+        #expect(try execute(exe, ["verify", run.path]).status == 0)
+    }
 }
