@@ -5,6 +5,7 @@
 import Testing
 import Foundation
 import RunStore
+import DartsCore
 @testable import Training
 
 /// ToyRun whose loss is NaN from step `from` on (as an absurd learning rate would make it).
@@ -57,5 +58,36 @@ struct DivergenceTests {
         let outcome = try RunLauncher(kinds: [DivergingToyRun.self]).start(DivergingToyRun(from: 100), directory: dir, maxSteps: nil)
         guard case .finished = outcome else { Issue.record("\(outcome)"); return }
         #expect(try RunStore.open(at: dir, readOnly: true).readStatus()["state"] == "finished")
+    }
+}
+
+/// A "toy" run whose weight has three entries where ToyRun's has two: restoring a ToyRun
+/// checkpoint into it is a shape mismatch.
+final class WideToyRun: RunKind {
+    static let kindName = "toy"
+    let weight = Parameter(name: "w", value: Tensor(shape: [3], scalars: [0, 0, 0]))
+    var counters = LoopCounters()
+    var retention: RetentionPolicy { RetentionPolicy() }
+    var batchesPerEpoch: Int { 4 }
+    var epochs: Int { 3 }
+    init(configurationJSON: String) throws {}
+    func configurationJSON() throws -> String { "{}" }
+    func iterate() throws -> StepOutput { StepOutput() }
+    func endEpoch(_ output: inout StepOutput) throws {}
+    var stateEntries: [StateEntry] { [.parameters("model") { [weight] in [weight] }] }
+    func finish() throws -> RunResult { RunResult(summary: "") }
+}
+
+@Suite struct ShapeMismatchTests {
+    @Test func aStateThatDoesNotFitNamesTheCheckpointFile() throws {
+        let dir = scratchDirectory("shape")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try RunLauncher(kinds: [ToyRun.self]).start(ToyRun(ToyConfiguration()), directory: dir, maxSteps: 2)
+        do {
+            _ = try RunLauncher(kinds: [WideToyRun.self]).resume(directory: dir, maxSteps: nil)
+            Issue.record("a [2] weight was restored into a [3] one")
+        } catch let TrainingError.incompatibleCheckpoint(message) {
+            #expect(message.contains(dir.appendingPathComponent("checkpoints/step-00000002.h5").path) && message.contains("shape"), "\(message)")
+        }
     }
 }
