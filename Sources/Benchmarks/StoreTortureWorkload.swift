@@ -2,6 +2,7 @@
 // a child process that the test kills at random instants, then checks what survived.
 import Foundation
 import RunStore
+import Training
 
 public enum StoreTortureWorkload {
     /// The exact state committed for `step`, so a survivor can be compared bit for bit.
@@ -33,7 +34,7 @@ public enum StoreTortureWorkload {
         var step = (store.latestStep ?? 0) + 1
         while step <= maxSteps {
             try store.commit(checkpoint(step: step), history: historyRow(step: step), epochEnd: step % 10 == 0)
-            FileHandle.standardOutput.write(Data("committed \(step)\n".utf8))
+            StandardStreams.write("committed \(step)\n")
             step += 1
         }
     }

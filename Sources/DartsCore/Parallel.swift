@@ -25,11 +25,27 @@ public enum DartsCore {
     /// process may use fewer CPUs than the machine has, and spinning workers beyond those would
     /// only take turns on the same cores.
     public static let threadCount: Int = {
-        if let s = ProcessInfoLite.environment("DARTSPRIME_THREADS"), let n = Int(s), n > 0 {
+        if let s = ProcessInfoLite.environment("DARTSPRIME_THREADS"), let n = parseThreadCount(s) {
             return n
         }
         return max(1, ProcessInfoLite.allowedProcessorCount())
     }()
+
+    /// The most workers DARTSPRIME_THREADS may ask for.
+    public static let maximumThreadCount = 1024
+
+    /// A DARTSPRIME_THREADS value as a worker count: a whole number in 1...maximumThreadCount,
+    /// else nil (the command line refuses it before any work starts).
+    public static func parseThreadCount(_ text: String) -> Int? {
+        guard let n = Int(text), n >= 1, n <= maximumThreadCount else { return nil }
+        return n
+    }
+
+    /// A DARTSPRIME_SPIN_US value: whole microseconds up to one second, else nil.
+    public static func parseSpinMicroseconds(_ text: String) -> UInt64? {
+        guard let n = UInt64(text), n <= 1_000_000 else { return nil }
+        return n
+    }
 
     private static let blasConfigured: Bool = {
         OpenBLAS.setThreads(1)
@@ -73,7 +89,7 @@ public enum DartsCore {
     /// poll for the next call before sleeping (default 500 µs; 0 sleeps at once).
     static let workerPool: WorkerPool? = {
         guard threadCount > 1 else { return nil }
-        let spinMicroseconds = ProcessInfoLite.environment("DARTSPRIME_SPIN_US").flatMap { UInt64($0) } ?? 500
+        let spinMicroseconds = ProcessInfoLite.environment("DARTSPRIME_SPIN_US").flatMap(parseSpinMicroseconds) ?? 500
         return WorkerPool(workerCount: threadCount - 1, spinNanoseconds: spinMicroseconds * 1000)
     }()
 }

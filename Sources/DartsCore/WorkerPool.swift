@@ -52,7 +52,12 @@ final class WorkerPool: @unchecked Sendable {
                 context.pool.workerLoop(index: context.index)
                 return nil
             }, context)
-            precondition(rc == 0, "dartsprime: cannot start worker thread (pthread_create \(rc))")
+            if rc != 0 {
+                // One line and a status, as every failure of the tool (not a crash dump).
+                let line = Array("error: cannot start worker thread \(index) (pthread_create: \(String(cString: strerror(rc)))); set DARTSPRIME_THREADS lower\n".utf8)
+                _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+                exit(1)
+            }
             pthread_detach(thread)
         }
     }

@@ -4,6 +4,12 @@
 public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A file the dataset needs is not there.
     case missingFile(path: String)
+    /// The data folder (`--data`) does not exist.
+    case missingFolder(path: String)
+    /// `--data` names a file; it must be the folder holding `holding`.
+    case notAFolder(path: String, holding: String)
+    /// A folder sits where the dataset needs a file.
+    case notAFile(path: String)
     /// The folder holds another dataset's files (e.g. CIFAR-100 where CIFAR-10 was asked for).
     case wrongDataset(directory: String, expected: String, found: String, evidence: String)
     /// A file could not be opened or read (permissions, I/O error, corrupt gzip stream).
@@ -25,6 +31,12 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .missingFile(let path):
             return "\(path): file not found."
+        case .missingFolder(let path):
+            return "\(path): no such data folder (--data)."
+        case .notAFolder(let path, let holding):
+            return "\(path): is a file; --data must be the folder holding \(holding)."
+        case .notAFile(let path):
+            return "\(path): is a folder, but the dataset needs a file here."
         case .wrongDataset(let dir, let expected, let found, let evidence):
             return "\(dir): this folder holds \(found) (\(evidence)), not \(expected)."
         case .unreadable(let path, let reason):

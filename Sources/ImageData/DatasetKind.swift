@@ -71,6 +71,15 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Images in the official files of a split (what a memory estimate assumes for "all").
+    public func nominalCount(_ split: DataSplit) -> Int {
+        switch (self, split) {
+        case (.cifar10, .train), (.cifar100, .train): return 50_000
+        case (.fashionMNIST, .train): return 60_000
+        case (_, .test): return 10_000
+        }
+    }
+
     /// Files of a split, in the order their records are concatenated.
     public func fileNames(_ split: DataSplit) -> [String] {
         switch (self, split) {

@@ -38,11 +38,19 @@ public struct ImageDataset: Sendable {
     public static func load(_ kind: DatasetKind, directory: URL, split: DataSplit,
                             subset: Int? = nil) throws -> ImageDataset {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir), isDir.boolValue else {
-            throw DataError.missingFile(path: directory.path)
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
+            throw DataError.missingFolder(path: directory.path)
+        }
+        guard isDir.boolValue else {
+            throw DataError.notAFolder(path: directory.path, holding: kind.fileNames(split).joined(separator: ", "))
         }
         let files = try kind.fileNames(split).map { name -> URL in
             if let url = FileBytes.locate(name, in: directory) { return url }
+            let expected = directory.appendingPathComponent(name)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: expected.path, isDirectory: &isDir), isDir.boolValue {
+                throw DataError.notAFile(path: expected.path)
+            }
             if let other = otherDataset(in: directory, than: kind) { throw other }
             throw DataError.missingFile(path: directory.appendingPathComponent(name).path)
         }
@@ -53,7 +61,8 @@ public struct ImageDataset: Sendable {
         var labels: [Int32] = []
         switch kind {
         case .cifar10, .cifar100:
-            for url in files where labels.count < limit {
+            for url in files {
+                guard labels.count < limit else { try CIFARReader.checkFile(url, kind: kind); continue }
                 let bytes = try FileBytes.read(url)
                 try CIFARReader.decode(bytes, path: url.path, kind: kind, limit: limit - labels.count,
                                        pixels: &pixels, labels: &labels)

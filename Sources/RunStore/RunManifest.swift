@@ -37,8 +37,16 @@ struct RunManifest: Codable, Equatable {
     }
 
     static func read(_ url: URL) throws -> RunManifest {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
+            throw StoreError.io(file: url.path, reason: "is a folder, but a run keeps its configuration in this file")
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw StoreError.missingRun(path: url.deletingLastPathComponent().path)
+        }
+        // Not JSON at all (cut short by a copy, or edited by hand): say so, not "not ours".
+        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            throw StoreError.unreadable(file: url.path, reason: "not parseable JSON (\(data.count) bytes)")
         }
         guard let probe = try? JSONDecoder().decode(Probe.self, from: data), probe.format == format,
               let version = probe.format_version else {

@@ -77,12 +77,7 @@ public final class RunStore {
                               retention: RetentionPolicy = .init(), runKind: String? = nil) throws -> RunStore {
         let fm = FileManager.default
         let url = url.standardizedFileURL
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
-            guard isDir.boolValue, (try? fm.contentsOfDirectory(atPath: url.path))?.isEmpty == true else {
-                throw StoreError.runExists(path: url.path)
-            }
-        }
+        try checkCreatable(at: url)
         let manifest = RunManifest(format: RunManifest.format, formatVersion: RunManifest.formatVersion,
                                    configurationJSON: configurationJSON, environment: environment, retention: retention,
                                    runKind: runKind)
@@ -108,6 +103,21 @@ public final class RunStore {
         let store = RunStore(url: url, manifest: manifest, readOnly: false)
         try store.acquireLock()
         return store
+    }
+
+    /// Throws unless a run can be created at `url`: it must be missing or an empty folder (a
+    /// folder holding a run says how to continue it). Callers check before loading data, and
+    /// `create` checks again.
+    public static func checkCreatable(at url: URL) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: url.path, isDirectory: &isDir) else { return }
+        guard isDir.boolValue, (try? fm.contentsOfDirectory(atPath: url.path))?.isEmpty == true else {
+            if fm.fileExists(atPath: url.appendingPathComponent(RunManifest.fileName).path) {
+                throw StoreError.existingRun(path: url.standardizedFileURL.path)
+            }
+            throw StoreError.runExists(path: url.standardizedFileURL.path)
+        }
     }
 
     /// Opens an existing run. A writer (the default) takes the run's lock, deletes stale
@@ -179,6 +189,9 @@ public final class RunStore {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: historyURL.path)) ?? []
         return names.compactMap(HistorySegment.index(fromFileName:)).sorted()
     }
+
+    /// Where step `step`'s full state lives (for messages that name the file).
+    public func checkpointPath(step: Int) -> String { checkpointURL(step).path }
 
     func checkpointURL(_ step: Int) -> URL { checkpointsURL.appendingPathComponent(CheckpointFile.fileName(step: step)) }
     func segmentURL(_ index: Int) -> URL { historyURL.appendingPathComponent(HistorySegment.fileName(index: index)) }

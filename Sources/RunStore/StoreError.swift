@@ -3,6 +3,8 @@
 public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     case missingRun(path: String)
     case runExists(path: String)
+    /// `create` over a folder that already holds a run (its run.json).
+    case existingRun(path: String)
     case notOurs(file: String, reason: String)
     case newerFormat(file: String, found: Int64, supported: Int64)
     case unreadable(file: String, reason: String)
@@ -19,6 +21,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .missingRun(let p): "\(p): no run directory here (missing run.json)."
         case .runExists(let p): "\(p): a run directory must be new or empty, and this one is not."
+        case .existingRun(let p): "\(p): already holds a run; continue it with `dartsprime resume \(p)` or choose a new folder."
         case .notOurs(let f, let r): "\(f): not a dartsprime store file (\(r))."
         case .newerFormat(let f, let found, let s):
             "\(f): written by a newer dartsprime (format version \(found), this build reads up to \(s))."

@@ -8,7 +8,7 @@ public final class ProgressPrinter: @unchecked Sendable {
     private let write: (String) -> Void
 
     /// `write` receives each line with its newline (default: stderr).
-    public init(write: @escaping (String) -> Void = StandardError.write) {
+    public init(write: @escaping (String) -> Void = { StandardStreams.writeError($0) }) {
         self.write = write
     }
 

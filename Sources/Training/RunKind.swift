@@ -75,6 +75,9 @@ public struct StepOutput {
     public var progressExtras: [(String, String)] = []
     public var epochSummary: String? = nil
     public var epochNote: String? = nil
+    /// Quantities that must be finite (losses, gradient norms, …), named as the error prints
+    /// them: the trainer stops the run at the first that is not, before committing the step.
+    public var mustBeFinite: [(name: String, value: Double)] = []
 
     public init() { observations = StateWriter() }
 }

@@ -50,8 +50,16 @@ public struct RunLauncher {
     /// The run kind stored in `store`, rebuilt from its configuration and restored from `step`.
     public func load(_ store: RunStore, step: Int) throws -> any RunKind {
         let kind = try fresh(store)
-        try Trainer(kind).restore(from: try store.load(step: step))
+        try restore(kind, from: try store.load(step: step), of: store)
         return kind
+    }
+
+    /// Restores `kind` from `checkpoint` of `store`; a state that does not fit (a shape, a
+    /// missing entry) names the checkpoint file.
+    func restore(_ kind: any RunKind, from checkpoint: Checkpoint, of store: RunStore) throws {
+        do { try Trainer(kind).restore(from: checkpoint) } catch let TrainingError.incompatibleCheckpoint(m) {
+            throw TrainingError.incompatibleCheckpoint("\(store.checkpointPath(step: checkpoint.step)): \(m)")
+        }
     }
 
     /// Continues the run in `directory` from its newest intact step (step 0 if it has none), or
@@ -63,7 +71,7 @@ public struct RunLauncher {
         let store = try RunStore.open(at: directory)
         let kind = try fresh(store)
         let point = try resumePoint(store, requestedStep: fromStep)
-        if let point { try Trainer(kind).restore(from: point) }
+        if let point { try restore(kind, from: point, of: store) }
         if kind.isFinished {
             throw TrainingError.finished(
                 "run \(store.url.path) already finished all \(kind.epochs) epochs (\(kind.totalSteps) steps); result: \(try kind.finish().summary)")
@@ -154,6 +162,8 @@ public struct RunLauncher {
                 try store.writeStatus(StopSignals.stopRequested ? .preempted : .stopped, step: step)
             }
             return outcome
+        } catch let error as TrainingError where error.isDivergence {
+            throw error  // the trainer wrote status.json: diverged, with the step and quantity
         } catch {
             let state = (error as? RunEndingError)?.runState ?? .failed
             try? store.writeStatus(state, step: store.latestStep ?? 0, fields: ["error": "\(error)"])
@@ -177,7 +187,7 @@ public struct RunLauncher {
         }
         // Same kind and configuration: `kind` (its data already loaded, at step 0) takes the stored state.
         let point = try resumePoint(store, requestedStep: nil)
-        if let point { try Trainer(kind).restore(from: point) }
+        if let point { try restore(kind, from: point, of: store) }
         if kind.isFinished { return .finished(summary: try kind.finish().summary) }
         return try run(kind, store: store, commitInitialState: point == nil, maxSteps: maxSteps, progress: progress)
     }

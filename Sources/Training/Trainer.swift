@@ -92,6 +92,23 @@ public final class Trainer {
         try StopSignals.deferringExit { try commit(kind.initialOutput(), to: store) }
     }
 
+    /// Throws `TrainingError.diverged` when one of `output`'s checked quantities is not finite,
+    /// after recording it in status.json: the step is not committed, so the newest checkpoint
+    /// stays the last finite step (a resume would only repeat the same numbers).
+    func stopIfDiverged(_ output: StepOutput, store: RunStore) throws {
+        guard let bad = output.mustBeFinite.first(where: { !$0.value.isFinite }) else { return }
+        let step = kind.counters.step
+        let newest = store.latestStep
+        let value = bad.value.isNaN ? "nan" : "\(bad.value)"  // not "-nan": the sign of a NaN means nothing
+        let message = "step \(step): \(bad.name) is \(value) (diverged); "
+            + (newest.map { "the newest checkpoint is step \($0)" } ?? "no step was committed")
+        // The status is a courtesy; failing to write it must not hide the divergence itself.
+        try? store.writeStatus(.diverged, step: step, fields: ["quantity": bad.name, "value": value,
+                                                               "newest_checkpoint": newest.map(String.init) ?? "none",
+                                                               "error": message])
+        throw TrainingError.diverged(message)
+    }
+
     /// Runs until every step is done, `maxSteps` more iterations are done, or `shouldStop` says
     /// so (checked after each committed step). Commits every step to `store`.
     public func run(store: RunStore, maxSteps: Int? = nil, shouldStop: () -> Bool = { false },
@@ -102,6 +119,7 @@ public final class Trainer {
         while kind.counters.step < total {
             if let m = maxSteps, done >= m { return .stopped(step: kind.counters.step) }
             let output = try step()
+            try stopIfDiverged(output, store: store)
             try StopSignals.deferringExit { try commit(output, to: store) }
             done += 1
             let epochEnd = kind.counters.batchInEpoch == 0

@@ -55,7 +55,7 @@ struct AuditCommand: ParsableCommand {
         let audit = Audit(kinds: SearchLauncher.launcher.kinds)
         if let runDirectory {
             let result = try audit.audit(run: URL(fileURLWithPath: runDirectory), fromStep: fromStep, steps: steps)
-            print(result.text)
+            StandardStreams.writeLine(result.text)
             try finish([result])
         } else if record {
             try writeRecords(audit)
@@ -70,9 +70,9 @@ struct AuditCommand: ParsableCommand {
             guard !entries.isEmpty else { throw RuntimeFailure("\(folder.path) holds no seed records (make seeds writes them)") }
             var results: [AuditResult] = []
             for (i, entry) in entries.enumerated() {
-                FileHandle.standardError.write(Data("audit \(i + 1)/\(entries.count): \(entry.record.name) (\(entry.url.lastPathComponent))\n".utf8))
+                StandardStreams.writeError("audit \(i + 1)/\(entries.count): \(entry.record.name) (\(entry.url.lastPathComponent))\n")
                 let result = try audit.audit(entry.record, steps: steps)
-                print(result.text)
+                StandardStreams.writeLine(result.text)
                 results.append(result)
             }
             try finish(results)
@@ -83,10 +83,10 @@ struct AuditCommand: ParsableCommand {
     func finish(_ results: [AuditResult]) throws {
         let bad = results.filter { !$0.matches }
         if bad.isEmpty {
-            print("audit: \(results.count) of \(results.count) match")
+            StandardStreams.writeLine("audit: \(results.count) of \(results.count) match")
         } else {
             let first = bad.map { "\($0.subject) at step \($0.mismatch!.step)" }.joined(separator: ", ")
-            print("audit: \(bad.count) of \(results.count) differ (\(first))")
+            StandardStreams.writeLine("audit: \(bad.count) of \(results.count) differ (\(first))")
             throw ExitCode(1)
         }
     }
@@ -113,9 +113,9 @@ struct AuditCommand: ParsableCommand {
                                               arguments: ["search"] + arguments, steps: steps)
                 let url = folder.appendingPathComponent("\(name).json")
                 try record.write(to: url)
-                FileHandle.standardError.write(Data("recorded \(name): \(record.steps.count) steps → \(url.path)\n".utf8))
+                StandardStreams.writeError("recorded \(name): \(record.steps.count) steps → \(url.path)\n")
             }
         }
-        print("seeds: \(Self.recordSeeds.count * Self.recordMethods.count) records written to \(folder.path)")
+        StandardStreams.writeLine("seeds: \(Self.recordSeeds.count * Self.recordMethods.count) records written to \(folder.path)")
     }
 }

@@ -1,5 +1,6 @@
 // `dartsprime bench kernels`: GFLOP/s of the hot kernels at DARTS supernet shapes (release).
 import ArgumentParser
+import Training
 import DartsCore
 import Search
 #if canImport(Glibc)
@@ -16,7 +17,7 @@ struct BenchKernels: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels", abstract: "Median GFLOP/s of GEMM, conv and batch-norm kernels.")
 
-    @Option(help: "Repetitions per kernel (the median is reported).")
+    @Option(parsing: .unconditional, help: "Repetitions per kernel (the median is reported).")
     var reps: Int = 7
 
     @OptionGroup(title: "Batches") var batchOptions: BatchOptions
@@ -25,12 +26,13 @@ struct BenchKernels: ParsableCommand {
     var batch: Int { SearchConfiguration.preset(.paper).overridden(by: [batchOptions]).batchSize }
 
     func validate() throws {
-        guard reps >= 1, batch >= 1 else { throw ValidationError("bench kernels: --reps and --batch-size must be positive") }
+        try SearchConfiguration.preset(.paper).overridden(by: [batchOptions]).validateAsFlags(includingData: false)
+        guard reps >= 1 else { throw ValidationError("bench kernels: --reps must be at least 1, got \(reps)") }
     }
 
     func run() throws {
-        print("threads: \(DartsCore.threadCount) (DARTSPRIME_THREADS), OpenBLAS single-threaded, reps: \(reps)")
-        print(pad("kernel", 44) + pad("ms", 10) + "GFLOP/s")
+        StandardStreams.writeLine("threads: \(DartsCore.threadCount) (DARTSPRIME_THREADS), OpenBLAS single-threaded, reps: \(reps)")
+        StandardStreams.writeLine(pad("kernel", 44) + pad("ms", 10) + "GFLOP/s")
         let n = 1024
         let a = buffer(n * n), b = buffer(n * n), c = buffer(n * n)
         report("sgemm 1024^3", flops: 2 * Double(n * n * n)) {
@@ -89,7 +91,7 @@ struct BenchKernels: ParsableCommand {
         }
         times.sort()
         let med = times[times.count / 2]
-        print(pad(name, 44) + pad(String(format3(med * 1e3)), 10) + format3(flops / med / 1e9))
+        StandardStreams.writeLine(pad(name, 44) + pad(String(format3(med * 1e3)), 10) + format3(flops / med / 1e9))
     }
 
     func buffer(_ n: Int) -> UnsafeMutablePointer<Float> {

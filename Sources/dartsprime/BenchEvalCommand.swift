@@ -7,6 +7,7 @@ import DartsCore
 import Benchmarks
 import Evaluation
 import Foundation
+import Training
 
 struct BenchEval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,7 @@ struct BenchEval: ParsableCommand {
     @OptionGroup(title: "Network") var network: NetworkOptions
     @OptionGroup(title: "Batches") var batch: BatchOptions
 
-    @Option(help: "Timed iterations after one warm-up (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed iterations after one warm-up (the median is reported).")
     var iterations: Int = 3
 
     /// The paper's evaluation size with the given flags applied.
@@ -29,25 +30,24 @@ struct BenchEval: ParsableCommand {
 
     func validate() throws {
         let c = size
-        guard c.initChannels >= 2, c.layers >= 3, c.batchSize >= 2, iterations >= 1 else {
-            throw ValidationError("bench eval: --init-channels ≥ 2, --layers ≥ 3, --batch-size ≥ 2, --iterations ≥ 1")
-        }
+        try c.validateAsFlags(includingData: false)
+        try BenchSizeChecks.batchAndIterations(c.batchSize, iterations, command: "bench eval")
     }
 
     func run() throws {
         let c = size
-        print("bench eval: DARTS_V2 C=\(c.initChannels) L=\(c.layers) batch=\(c.batchSize) iterations=\(iterations)"
+        StandardStreams.writeLine("bench eval: DARTS_V2 C=\(c.initChannels) L=\(c.layers) batch=\(c.batchSize) iterations=\(iterations)"
               + " threads=\(DartsCore.threadCount)")
         let result = EvaluationBenchmark.run(channels: c.initChannels, layers: c.layers, batchSize: c.batchSize,
                                         iterations: iterations)
         let r = result.timings
         for (name, secs) in r.phases {
-            print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
+            StandardStreams.writeLine(name.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "median %.3f s  min %.3f s", Timings.median(secs), secs.min() ?? .nan))
         }
-        print(String(format: "parameters %d; cpu_s (user+sys, all threads) median %.3f", result.parameters,
+        StandardStreams.writeLine(String(format: "parameters %d; cpu_s (user+sys, all threads) median %.3f", result.parameters,
                      Timings.median(r.iterationCPUSeconds)))
-        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", Timings.median(r.iterationSeconds),
+        StandardStreams.writeLine(String(format: "median_s=%.3f peak_rss_mb=%.0f", Timings.median(r.iterationSeconds),
                      r.peakRSSMegabytes))
     }
 }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Training
 import ImageData
 import Search
 
@@ -14,7 +15,7 @@ struct BenchStore: ParsableCommand {
     @OptionGroup(title: "Network") var network: NetworkOptions
     @OptionGroup(title: "Batches") var batch: BatchOptions
     @OptionGroup(title: "Method (decides which optimizer state exists)") var method: MethodOptions
-    @Option(help: "Timed commits.") var repetitions: Int = 9
+    @Option(parsing: .unconditional, help: "Timed commits.") var repetitions: Int = 9
     @Option(help: "Folder for the temporary run.") var directory: String = "artifacts"
 
     /// The benchmark's own default size with the given flags applied (50 epochs, as the paper's
@@ -26,8 +27,8 @@ struct BenchStore: ParsableCommand {
     }
 
     func validate() throws {
-        try size.validateAsFlags()
-        guard repetitions >= 1 else { throw ValidationError("bench store: --repetitions must be at least 1") }
+        try size.validateAsFlags(includingData: false)
+        guard repetitions >= 1 else { throw ValidationError("bench store: --repetitions must be at least 1, got \(repetitions)") }
     }
 
     func run() throws {
@@ -36,11 +37,11 @@ struct BenchStore: ParsableCommand {
                                             directory: URL(fileURLWithPath: directory))
         let commit = Timings.median(r.commitMilliseconds)
         let step = Timings.median(r.stepSeconds)
-        print(String(format: "bench store: C=%d L=%d batch=%d method=%@: %d tensors, %.1f MB", c.initChannels, c.layers,
+        StandardStreams.writeLine(String(format: "bench store: C=%d L=%d batch=%d method=%@: %d tensors, %.1f MB", c.initChannels, c.layers,
                      c.batchSize, c.method, r.tensors, Double(r.bytes) / 1e6))
-        print(String(format: "commit median %.1f ms (min %.1f), step median %.3f s: commit = %.1f %% of the step",
+        StandardStreams.writeLine(String(format: "commit median %.1f ms (min %.1f), step median %.3f s: commit = %.1f %% of the step",
                      commit, r.commitMilliseconds.min() ?? .nan, step, 100 * commit / 1000 / step))
-        print(String(format: "median_commit_ms=%.1f step_s=%.3f share_pct=%.2f", commit, step, 100 * commit / 1000 / step))
+        StandardStreams.writeLine(String(format: "median_commit_ms=%.1f step_s=%.3f share_pct=%.2f", commit, step, 100 * commit / 1000 / step))
     }
 }
 
@@ -50,12 +51,13 @@ struct BenchData: ParsableCommand {
         discussion: "Default batch: the paper's 64.")
 
     @OptionGroup(title: "Batches") var batch: BatchOptions
-    @Option(help: "Batches per sample.") var batches: Int = 300
+    @Option(parsing: .unconditional, help: "Batches per sample.") var batches: Int = 300
 
     var batchSize: Int { SearchConfiguration.preset(.paper).overridden(by: [batch]).batchSize }
 
     func validate() throws {
-        guard batchSize >= 1, batches >= 1 else { throw ValidationError("bench data: --batch-size and --batches must be positive") }
+        try SearchConfiguration.preset(.paper).overridden(by: [batch]).validateAsFlags(includingData: false)
+        guard batches >= 1 else { throw ValidationError("bench data: --batches must be at least 1, got \(batches)") }
     }
 
     func run() throws {
@@ -63,7 +65,7 @@ struct BenchData: ParsableCommand {
             let samples = (0..<5).map { _ in
                 ImageDataBenchmark.imagesPerSecond(kind: .cifar10, batchSize: batchSize, batches: batches, augmentation: augmentation)
             }
-            print(String(format: "bench data: CIFAR-10 batch %d, augmentation %@: median %.0f images/s over 5 runs",
+            StandardStreams.writeLine(String(format: "bench data: CIFAR-10 batch %d, augmentation %@: median %.0f images/s over 5 runs",
                          batchSize, name, Timings.median(samples)))
         }
     }

@@ -5,6 +5,7 @@ import ArgumentParser
 import Benchmarks
 import DartsCore
 import Foundation
+import Training
 import Search
 
 struct BenchStep: ParsableCommand {
@@ -15,7 +16,7 @@ struct BenchStep: ParsableCommand {
     @OptionGroup(title: "Network") var network: NetworkOptions
     @OptionGroup(title: "Batches") var batch: BatchOptions
 
-    @Option(help: "Timed iterations after one warm-up (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed iterations after one warm-up (the median is reported).")
     var iterations: Int = 5
 
     @Flag(help: "Time the weight step alone (no α step), as FIMT schedules mostly run.")
@@ -26,24 +27,24 @@ struct BenchStep: ParsableCommand {
 
     func validate() throws {
         let c = size
-        guard c.initChannels >= 2, c.initChannels % 2 == 0, c.layers >= 3, c.batchSize >= 2, iterations >= 1 else {
-            throw ValidationError("bench step: --init-channels must be even and ≥ 2, --layers ≥ 3, --batch-size ≥ 2, --iterations ≥ 1")
-        }
+        try c.validateAsFlags(includingData: false)
+        try BenchSizeChecks.evenChannels(c.initChannels, command: "bench step")
+        try BenchSizeChecks.batchAndIterations(c.batchSize, iterations, command: "bench step")
     }
 
     func run() throws {
         let c = size
-        print("bench step: C=\(c.initChannels) L=\(c.layers) batch=\(c.batchSize) iterations=\(iterations)"
+        StandardStreams.writeLine("bench step: C=\(c.initChannels) L=\(c.layers) batch=\(c.batchSize) iterations=\(iterations)"
               + (weightOnly ? " weight-only" : "") + " threads=\(DartsCore.threadCount)")
         let r = StepBenchmark.run(channels: c.initChannels, layers: c.layers, batchSize: c.batchSize,
                                   iterations: iterations, weightOnly: weightOnly)
         for (name, secs) in r.phases {
-            print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
+            StandardStreams.writeLine(name.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "median %.3f s  min %.3f s", Timings.median(secs), secs.min() ?? .nan))
         }
-        print(String(format: "cpu_s (user+sys, all threads) median %.3f", Timings.median(r.iterationCPUSeconds))
+        StandardStreams.writeLine(String(format: "cpu_s (user+sys, all threads) median %.3f", Timings.median(r.iterationCPUSeconds))
               + "; load average at end " + loadAverage())
-        print(String(format: "median_s=%.3f peak_rss_mb=%.0f", Timings.median(r.iterationSeconds),
+        StandardStreams.writeLine(String(format: "median_s=%.3f peak_rss_mb=%.0f", Timings.median(r.iterationSeconds),
                      r.peakRSSMegabytes))
     }
 }

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import RunStore
 import Search
 import Training
 
@@ -9,7 +10,10 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the `demo` profile search (DARTS-PRIME on Fashion-MNIST) and show its result.",
-        discussion: "The run directory (default artifacts/runs/demo) is replaced if it holds an earlier demo.")
+        discussion: """
+        The run directory: --run DIR (new or empty, as for `search`), else artifacts/runs/demo, or \
+        demo-2, demo-3, … when that is taken. Nothing existing is ever replaced or deleted.
+        """)
 
     @OptionGroup var runDirectory: RunDirectoryOptions
     @OptionGroup(title: "Method") var method: MethodOptions
@@ -28,12 +32,24 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let c = makeConfiguration()
-        let directory = runDirectory.directory(default: "artifacts/runs/demo")
-        // A previous demo is replaced: the demo is a show-case, not an experiment.
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("status.json").path) {
-            try? FileManager.default.removeItem(at: directory)
-        }
-        FileHandle.standardError.write(Data("demo: \(c.method) on Fashion-MNIST, C=\(c.initChannels) L=\(c.layers), \(c.epochs) epochs on \(c.subset ?? 0) images\n".utf8))
+        // Never a folder this process did not create: an earlier demo stays, the next one is numbered.
+        let directory = runDirectory.runDirectory.map { URL(fileURLWithPath: $0) }
+            ?? Self.freshDirectory(base: URL(fileURLWithPath: "artifacts/runs/demo"))
+        try RunStore.checkCreatable(at: directory)  // refused before anything is printed or loaded
+        StandardStreams.writeError("demo: \(c.method) on Fashion-MNIST, C=\(c.initChannels) L=\(c.layers), \(c.epochs) epochs on \(c.subset ?? 0) images\n")
         try SearchLauncher.start(c, directory: directory, maxSteps: nil)
+    }
+
+    /// `base` if it is free (missing or an empty folder), else the first free `base-2`, `base-3`, ….
+    static func freshDirectory(base: URL) -> URL {
+        func isFree(_ url: URL) -> Bool {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { return true }
+            return isDir.boolValue && (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.isEmpty == true
+        }
+        if isFree(base) { return base }
+        var n = 2
+        while !isFree(base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\(n)")) { n += 1 }
+        return base.deletingLastPathComponent().appendingPathComponent("\(base.lastPathComponent)-\(n)")
     }
 }

@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import Training
 import Analysis
 
 struct DiffCommand: ParsableCommand {
@@ -33,31 +34,31 @@ struct DiffCommand: ParsableCommand {
 
     private func printText(_ d: RunDiff) {
         for (label, s) in [("A", d.a), ("B", d.b)] {
-            print("\(label): \(s.run) (\(s.kind)): steps \(ReportOutput.range(first: s.firstStep, last: s.lastStep, count: s.steps)), checkpoints kept: \(ReportOutput.steps(s.checkpointsKept))")
+            StandardStreams.writeLine("\(label): \(s.run) (\(s.kind)): steps \(ReportOutput.range(first: s.firstStep, last: s.lastStep, count: s.steps)), checkpoints kept: \(ReportOutput.steps(s.checkpointsKept))")
         }
         if let step = d.firstDivergingStep {
-            print("first diverging step: \(step) (state digest A \(d.digestA ?? "missing"), B \(d.digestB ?? "missing"))")
+            StandardStreams.writeLine("first diverging step: \(step) (state digest A \(d.digestA ?? "missing"), B \(d.digestB ?? "missing"))")
             if let compared = d.comparedStep, let c = d.comparison {
                 if compared != step {
-                    print("step \(step) is not kept as a checkpoint by both runs; compared at step \(compared), the first later step both keep")
+                    StandardStreams.writeLine("step \(step) is not kept as a checkpoint by both runs; compared at step \(compared), the first later step both keep")
                 }
-                print("at step \(compared): \(c.differences.count) of \(c.keysCompared) keys differ")
-                for k in c.differences.prefix(Self.textLimit) { print("  \(k)") }
+                StandardStreams.writeLine("at step \(compared): \(c.differences.count) of \(c.keysCompared) keys differ")
+                for k in c.differences.prefix(Self.textLimit) { StandardStreams.writeLine("  \(k)") }
                 if c.differences.count > Self.textLimit {
-                    print("  … and \(c.differences.count - Self.textLimit) more (--format json lists all)")
+                    StandardStreams.writeLine("  … and \(c.differences.count - Self.textLimit) more (--format json lists all)")
                 }
             } else {
-                print("no step from \(step) on is kept as a checkpoint by both runs; tensors not compared")
+                StandardStreams.writeLine("no step from \(step) on is kept as a checkpoint by both runs; tensors not compared")
             }
         } else {
-            print("state digests: identical over the \(d.commonSteps) common steps")
+            StandardStreams.writeLine("state digests: identical over the \(d.commonSteps) common steps")
         }
         for (what, list) in [("configuration", d.configurationDifferences), ("environment", d.environmentDifferences)] {
-            if list.isEmpty { print("\(what): identical"); continue }
-            print("\(what) differences:")
-            for f in list { print("  \(f)") }
+            if list.isEmpty { StandardStreams.writeLine("\(what): identical"); continue }
+            StandardStreams.writeLine("\(what) differences:")
+            for f in list { StandardStreams.writeLine("  \(f)") }
         }
-        print(d.summary)
+        StandardStreams.writeLine(d.summary)
     }
 }
 

@@ -25,7 +25,7 @@ struct EvaluateCommand: ParsableCommand {
         """)
 
     @Argument(help: "A search run whose genotype to evaluate.") var sourceRun: String?
-    @Option(help: "The search step to replay (default: its newest).") var step: Int?
+    @Option(parsing: .unconditional, help: "The search step to replay (default: its newest).") var step: Int?
     @Option(help: "A genotype in DARTS syntax.") var genotype: String?
     @Option(name: .customLong("genotype-file"), help: "A file holding a genotype in DARTS syntax.") var genotypeFile: String?
 
@@ -34,16 +34,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Preset: paper (C 36, L 20, 600 epochs, batch 96), cpu (~2 h on 2 cores), demo (minutes), tiny (seconds).")
     var profile: EvaluationProfile = .paper
     @OptionGroup(title: "Data") var data: DataOptions
-    @Option(name: .customLong("test-subset"), help: "Test on the first N test images only.") var testSubset: Int?
-    @Option(help: "Cutout square side (16; 0: none).") var cutout: Int?
-    @Option(help: "Random seed (weights, batch order, augmentation, drop path).") var seed: UInt64?
+    @Option(name: .customLong("test-subset"), parsing: .unconditional, help: "Test on the first N test images only.") var testSubset: Int?
+    @Option(parsing: .unconditional, help: "Cutout square side (16; 0: none).") var cutout: Int?
+    @Option(parsing: .unconditional, help: "Random seed (weights, batch order, augmentation, drop path).") var seed: UInt64?
     @OptionGroup(title: "Network") var network: NetworkOptions
-    @Option(name: .customLong("drop-path"), help: "Final drop-path probability, ramped 0 → p over the epochs (0.2).") var dropPath: Double?
+    @Option(name: .customLong("drop-path"), parsing: .unconditional, help: "Final drop-path probability, ramped 0 → p over the epochs (0.2).") var dropPath: Double?
     @Flag(inversion: .prefixedNo, help: "Auxiliary head after cell ⌊2L/3⌋ (default: on).") var auxiliary: Bool?
-    @Option(name: .customLong("auxiliary-weight"), help: "Weight of the auxiliary loss (0.4).") var auxiliaryWeight: Double?
+    @Option(name: .customLong("auxiliary-weight"), parsing: .unconditional, help: "Weight of the auxiliary loss (0.4).") var auxiliaryWeight: Double?
     @OptionGroup(title: "Batches") var batch: BatchOptions
-    @Option(help: "Training epochs (600).") var epochs: Int?
-    @Option(name: .customLong("eval-batch-size"), help: "Batch size of the test passes (256).") var evaluationBatchSize: Int?
+    @Option(parsing: .unconditional, help: "Training epochs (600).") var epochs: Int?
+    @Option(name: .customLong("eval-batch-size"), parsing: .unconditional, help: "Batch size of the test passes (256).") var evaluationBatchSize: Int?
     @OptionGroup(title: "Optimiser") var optimizer: WeightOptimizerOptions
     @OptionGroup(title: "Storage") var storage: StorageOptions
 
@@ -51,6 +51,7 @@ struct EvaluateCommand: ParsableCommand {
         let sources = [sourceRun != nil, genotype != nil, genotypeFile != nil].filter { $0 }.count
         if sources != 1 { throw ValidationError("evaluate: give exactly one of RUN, --genotype and --genotype-file") }
         if step != nil && sourceRun == nil { throw ValidationError("evaluate: --step needs a search RUN") }
+        if let s = step, s < 0 { throw ValidationError("evaluate: --step must be a step number ≥ 0, got \(s)") }
     }
 
     /// The profile with every given flag applied, and the genotype with its provenance.
@@ -70,8 +71,13 @@ struct EvaluateCommand: ParsableCommand {
             c.genotype = text
             c.source = EvaluationSource(text: text)
         } else if let file = genotypeFile {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else {
+                throw RuntimeFailure("\(file): file not found (--genotype-file)")
+            }
+            if isDir.boolValue { throw RuntimeFailure("\(file): is a folder; --genotype-file needs a file holding a genotype") }
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw RuntimeFailure("cannot read the genotype file \(file)")
+                throw RuntimeFailure("\(file): cannot be read (--genotype-file)")
             }
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             c.genotype = text
@@ -90,7 +96,7 @@ struct EvaluateCommand: ParsableCommand {
         if let v = auxiliaryWeight { c.auxiliaryWeight = v }
         if let v = epochs { c.epochs = v }
         if let v = evaluationBatchSize { c.evaluationBatchSize = v }
-        do { try c.validate() } catch { throw ValidationError("\(error)") }
+        try c.validateAsFlags()
         return c
     }
 
@@ -98,6 +104,7 @@ struct EvaluateCommand: ParsableCommand {
         let c = try makeConfiguration()
         let name = sourceRun.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "genotype"
         let directory = runDirectory.directory(default: "artifacts/runs/eval-\(name)-s\(c.seed)")
+        try RunStore.checkCreatable(at: directory)  // before the data is loaded
         SearchLauncher.installStopSignals(directory: directory)
         let started = Date()
         let evaluation = try CNNEvaluation(configuration: c)

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import RunStore
+import Training
 
 extension HistoryExportFormat: ExpressibleByArgument {}
 
@@ -19,6 +20,6 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
         let text = HistoryExport.render(try store.history(), as: format)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStreams.write(text)
     }
 }

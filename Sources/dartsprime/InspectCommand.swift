@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import Training
 import Analysis
 import Evaluation
 import RunStore
@@ -42,24 +43,24 @@ struct InspectCommand: ParsableCommand {
             return problem
         }
         let s = summary
-        print("run: \(s.directory)")
-        print("kind: \(s.kind)")
-        print("status: \(s.state)" + (s.status.isEmpty ? "" : " (status.json: " + s.status.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"))
-        print("steps in history: \(ReportOutput.range(first: s.firstStep, last: s.lastStep, count: s.historyRows)) of \(s.totalSteps.map(String.init) ?? "?") in all")
-        print("checkpoints kept: \(ReportOutput.steps(s.checkpointsKept)) (\(s.checkpointsKept.count))")
-        print("newest state digest: \(s.newestStateDigest ?? "none")")
+        StandardStreams.writeLine("run: \(s.directory)")
+        StandardStreams.writeLine("kind: \(s.kind)")
+        StandardStreams.writeLine("status: \(s.state)" + (s.status.isEmpty ? "" : " (status.json: " + s.status.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")"))
+        StandardStreams.writeLine("steps in history: \(ReportOutput.range(first: s.firstStep, last: s.lastStep, count: s.historyRows)) of \(s.totalSteps.map(String.init) ?? "?") in all")
+        StandardStreams.writeLine("checkpoints kept: \(ReportOutput.steps(s.checkpointsKept)) (\(s.checkpointsKept.count))")
+        StandardStreams.writeLine("newest state digest: \(s.newestStateDigest ?? "none")")
         if let g = s.genotype {
             let changed = s.genotypeChangedAt.map { " (newest step \(s.lastStep ?? 0), last changed at step \($0))" } ?? " (trained by this run)"
-            print("genotype\(changed): \(g)")
+            StandardStreams.writeLine("genotype\(changed): \(g)")
         }
         if let e = s.evaluation {
-            print(String(format: "evaluation: test error %.2f %%, test accuracy %.4f, %.6f M parameters", e.testError, e.testAccuracy, e.parametersMillions))
+            StandardStreams.writeLine(String(format: "evaluation: test error %.2f %%, test accuracy %.4f, %.6f M parameters", e.testError, e.testAccuracy, e.parametersMillions))
         }
-        print("sizes on disk: total \(ReportOutput.bytes(s.sizes.total)), checkpoints \(ReportOutput.bytes(s.sizes.checkpoints)), history \(ReportOutput.bytes(s.sizes.history))")
-        print("configuration: \(s.configurationJSON)")
-        print("environment:")
-        for (k, v) in s.environment.sorted(by: { $0.key < $1.key }) { print("  \(k): \(v)") }
-        print(problem.map { "verifies: no: \($0)" }
+        StandardStreams.writeLine("sizes on disk: total \(ReportOutput.bytes(s.sizes.total)), checkpoints \(ReportOutput.bytes(s.sizes.checkpoints)), history \(ReportOutput.bytes(s.sizes.history))")
+        StandardStreams.writeLine("configuration: \(s.configurationJSON)")
+        StandardStreams.writeLine("environment:")
+        for (k, v) in s.environment.sorted(by: { $0.key < $1.key }) { StandardStreams.writeLine("  \(k): \(v)") }
+        StandardStreams.writeLine(problem.map { "verifies: no: \($0)" }
               ?? "verifies: yes (\(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors, \(report.historyRows) history rows)")
         return problem
     }
@@ -72,44 +73,44 @@ struct InspectCommand: ParsableCommand {
             try ReportOutput.printJSON(CheckpointJSON(r))
             return problem.map { "damaged: " + $0 }
         }
-        print("file: \(r.file)")
+        StandardStreams.writeLine("file: \(r.file)")
         if let h = r.header {
-            print("step: \(h.step)\(h.epochEnd ? " (epoch end)" : ""), format version \(h.formatVersion)")
+            StandardStreams.writeLine("step: \(h.step)\(h.epochEnd ? " (epoch end)" : ""), format version \(h.formatVersion)")
             let check = r.computedStateDigest.map { $0 == h.stateDigest ? "recomputed: matches" : "recomputed: \($0), DIFFERENT" }
                 ?? "not recomputed: not every value could be read"
-            print("state digest: \(h.stateDigest) (\(check))")
+            StandardStreams.writeLine("state digest: \(h.stateDigest) (\(check))")
         }
-        print("arrays (\(r.arrays.count)):")
+        StandardStreams.writeLine("arrays (\(r.arrays.count)):")
         for a in r.arrays {
             let layout = a.dtype.map { d in "\(d.rawValue) [\((a.shape ?? []).map(String.init).joined(separator: ","))]" } ?? "unreadable"
             let check = a.digestMatches ? "digest ok"
                 : "DAMAGED: stored digest \(a.storedDigest ?? "missing"), data hashes to \(a.computedDigest ?? "(unreadable)")"
-            print("  \(a.key) \(layout) \(check)")
+            StandardStreams.writeLine("  \(a.key) \(layout) \(check)")
         }
         if let c = r.checkpoint {
-            print("scalars (\(c.scalars.count)):")
-            for k in StateDigest.sortedKeys(c.scalars.keys) { print("  \(k) = \(c.scalars[k]!)") }
-            print("integers (\(c.integers.count)):")
-            for k in StateDigest.sortedKeys(c.integers.keys) { print("  \(k) = \(c.integers[k]!)") }
-            print("strings (\(c.strings.count)):")
+            StandardStreams.writeLine("scalars (\(c.scalars.count)):")
+            for k in StateDigest.sortedKeys(c.scalars.keys) { StandardStreams.writeLine("  \(k) = \(c.scalars[k]!)") }
+            StandardStreams.writeLine("integers (\(c.integers.count)):")
+            for k in StateDigest.sortedKeys(c.integers.keys) { StandardStreams.writeLine("  \(k) = \(c.integers[k]!)") }
+            StandardStreams.writeLine("strings (\(c.strings.count)):")
             for k in StateDigest.sortedKeys(c.strings.keys) {
                 let v = c.strings[k]!
-                print("  \(k) = \(v.count <= 100 ? v : String(v.prefix(97)) + "...") (\(v.utf8.count) bytes)")
+                StandardStreams.writeLine("  \(k) = \(v.count <= 100 ? v : String(v.prefix(97)) + "...") (\(v.utf8.count) bytes)")
             }
         }
         if let row = r.historyRow {
-            print("history row: " + StateDigest.sortedKeys(row.values.keys).map { "\($0)=\(row.values[$0]!)" }.joined(separator: " "))
+            StandardStreams.writeLine("history row: " + StateDigest.sortedKeys(row.values.keys).map { "\($0)=\(row.values[$0]!)" }.joined(separator: " "))
             for k in StateDigest.sortedKeys(row.arrays.keys) {
                 let a = row.arrays[k]!
-                print("  \(k) \(a.dtype.rawValue) [\(a.shape.map(String.init).joined(separator: ","))]")
+                StandardStreams.writeLine("  \(k) \(a.dtype.rawValue) [\(a.shape.map(String.init).joined(separator: ","))]")
             }
         }
-        if let config = r.configurationJSON { print("configuration: \(config)") }
+        if let config = r.configurationJSON { StandardStreams.writeLine("configuration: \(config)") }
         if let env = r.environment {
-            print("environment:")
-            for (k, v) in env.sorted(by: { $0.key < $1.key }) { print("  \(k): \(v)") }
+            StandardStreams.writeLine("environment:")
+            for (k, v) in env.sorted(by: { $0.key < $1.key }) { StandardStreams.writeLine("  \(k): \(v)") }
         }
-        print(problem.map { "damaged: \($0)" } ?? "verifies: yes (every tensor digest and the whole-state digest match)")
+        StandardStreams.writeLine(problem.map { "damaged: \($0)" } ?? "verifies: yes (every tensor digest and the whole-state digest match)")
         return problem.map { "damaged: " + $0 }
     }
 }

@@ -4,6 +4,7 @@
 
 import ArgumentParser
 import Foundation
+import Training
 import Analysis
 
 struct ListCommand: ParsableCommand {
@@ -54,10 +55,10 @@ struct ListCommand: ParsableCommand {
         }
         let widths = (0..<table[0].count).map { c in table.map { $0[c].count }.max() ?? 0 }
         for line in table {
-            print(line.enumerated().map { c, cell in c == line.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+            StandardStreams.writeLine(line.enumerated().map { c, cell in c == line.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
                 .joined(separator: "  "))
         }
-        print("\(rows.count) run\(rows.count == 1 ? "" : "s") under \(folder.path)")
+        StandardStreams.writeLine("\(rows.count) run\(rows.count == 1 ? "" : "s") under \(folder.path)")
     }
 
     /// Subfolders holding a run.json, by name; writers' temporaries (.tmp-*) and hidden folders

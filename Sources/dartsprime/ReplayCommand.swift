@@ -17,12 +17,13 @@ struct ReplayCommand: ParsableCommand {
         """)
 
     @Argument(help: "The search's run directory.") var runDirectory: String
-    @Option(help: "The step to replay (default: the newest).") var step: Int?
+    @Option(parsing: .unconditional, help: "The step to replay (default: the newest).") var step: Int?
     @Flag(name: .customLong("all-steps"), help: "One line per step.") var allSteps = false
     @Flag(help: "One line per epoch end.") var epochs = false
     @Option(help: "text (genotype / CSV) or json.") var format: ReportFormat = .text
 
     func validate() throws {
+        if let s = step, s < 0 { throw ValidationError("replay: --step must be a step number ≥ 0, got \(s)") }
         if [step != nil, allSteps, epochs].filter({ $0 }).count > 1 {
             throw ValidationError("replay: choose one of --step, --all-steps and --epochs")
         }
@@ -32,7 +33,7 @@ struct ReplayCommand: ParsableCommand {
         let replay = try Replay(directory: URL(fileURLWithPath: runDirectory))
         if !allSteps && !epochs {
             let s = try replay.step(step)
-            print(format == .json ? json([s]) : s.genotype.description)
+            StandardStreams.writeLine(format == .json ? json([s]) : s.genotype.description)
             return
         }
         var rows = try replay.allSteps()
@@ -42,17 +43,18 @@ struct ReplayCommand: ParsableCommand {
             for i in rows.indices { rows[i].changed = i > 0 && rows[i].genotype != rows[i - 1].genotype }
         }
         if format == .json {
-            print(json(rows))
+            StandardStreams.writeLine(json(rows))
         } else {
-            print("step,epoch,genotype,changed")
-            for r in rows { print("\(r.step),\(r.epoch),\"\(r.genotype)\",\(r.changed ? 1 : 0)") }
+            StandardStreams.writeLine("step,epoch,genotype,changed")
+            for r in rows { StandardStreams.writeLine("\(r.step),\(r.epoch),\"\(r.genotype)\",\(r.changed ? 1 : 0)") }
         }
         let changes = rows.filter(\.changed).map(\.step)
-        if let last = rows.last {
+        // The summary goes with the rows: when they were lost the error line is all stderr says.
+        if let last = rows.last, StandardStreams.outputFailure == nil {
             let since = changes.last ?? rows.first!.step
-            FileHandle.standardError.write(Data(("genotype changed at \(changes.count) of \(rows.count) lines"
+            StandardStreams.writeError(("genotype changed at \(changes.count) of \(rows.count) lines"
                 + (changes.isEmpty ? "" : " (steps \(changes.map(String.init).joined(separator: " ")))")
-                + "; unchanged since step \(since) through step \(last.step)\n").utf8))
+                + "; unchanged since step \(since) through step \(last.step)\n"))
         }
     }
 

@@ -15,11 +15,12 @@ struct ResumeCommand: ParsableCommand {
         """)
 
     @Argument(help: "Run directory.") var runDirectory: String
-    @Option(name: .customLong("from-step"), help: "Fork from this stored step (needs --into).") var fromStep: Int?
+    @Option(name: .customLong("from-step"), parsing: .unconditional, help: "Fork from this stored step (needs --into).") var fromStep: Int?
     @Option(help: "New run directory for a fork; the original is left untouched.") var into: String?
     @OptionGroup var limit: StepLimitOptions
 
     func validate() throws {
+        if let s = fromStep, s < 0 { throw ValidationError("--from-step must be a step number ≥ 0, got \(s)") }
         if fromStep != nil && into == nil {
             throw ValidationError("--from-step needs --into NEWRUN (forking leaves the original run untouched)")
         }

@@ -3,13 +3,14 @@
 
 import Foundation
 import Evaluation
+import RunStore
 import Search
 import Training
 
 enum SearchLauncher {
     /// The run kinds this build can start and resume.
     static var launcher: RunLauncher {
-        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self], notice: { StandardError.write($0 + "\n") })
+        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self], notice: { StandardStreams.writeError($0 + "\n") })
     }
 
     /// Stop signals for a run in `directory`: a second one exits at once (75) with this line.
@@ -21,6 +22,7 @@ enum SearchLauncher {
     /// Runs a new search in `directory` (its data loaded and checked first, so a bad input
     /// leaves no directory behind); prints the genotype when it finishes.
     static func start(_ c: SearchConfiguration, directory: URL, maxSteps: Int?) throws {
+        try RunStore.checkCreatable(at: directory)  // before the data is loaded
         installStopSignals(directory: directory)
         let started = Date()
         let search = try CNNSearch(configuration: c)
@@ -32,6 +34,7 @@ enum SearchLauncher {
     /// Continues the run in `directory`, or forks its step `fromStep` into `into`. A run that had
     /// already finished is not an error: a requeued job has nothing left to do (exit 0).
     static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?) throws {
+        if into == nil { try refuseDiverged(directory) }
         installStopSignals(directory: into ?? directory)
         let started = Date()
         let outcome: RunOutcome
@@ -39,10 +42,21 @@ enum SearchLauncher {
             outcome = try launcher.resume(directory: directory, fromStep: fromStep, into: into,
                                           maxSteps: maxSteps, progress: ProgressPrinter().report)
         } catch let TrainingError.finished(message) {
-            StandardError.write("\(message)\n")
+            StandardStreams.writeError("\(message)\n")
             return
         }
         try finish(outcome, directory: into ?? directory, started: started)
+    }
+
+    /// A run that diverged would diverge again at the same step (resume is bit-exact), so
+    /// `resume` says so (exit 65) instead of repeating it; forking an earlier step is allowed.
+    static func refuseDiverged(_ directory: URL) throws {
+        guard let status = try? RunStore.open(at: directory, readOnly: true).readStatus(),
+              status["state"] == "diverged" else { return }
+        let step = status["step"] ?? "?", quantity = status["quantity"] ?? "a loss", value = status["value"] ?? "non-finite"
+        throw TrainingError.diverged(
+            "\(directory.path) diverged at step \(step) (\(quantity) is \(value)) and resuming would repeat it bit-exactly from "
+            + "step \(status["newest_checkpoint"] ?? "?"); start a new run with other settings (e.g. a smaller --lr)")
     }
 
     /// Prints the result (stdout) or where the run stopped (stderr); a stop by signal throws so
@@ -52,12 +66,12 @@ enum SearchLauncher {
         case let .finished(summary):
             // An evaluation's line also gives this invocation's wall time.
             let evaluation = summary.hasPrefix("test_error=")
-            print(evaluation ? summary + String(format: " wall_s=%.1f", Date().timeIntervalSince(started)) : summary)
-            StandardError.write("run finished; artifacts in \(directory.path)\n")
+            StandardStreams.writeLine(evaluation ? summary + String(format: " wall_s=%.1f", Date().timeIntervalSince(started)) : summary)
+            StandardStreams.writeError("run finished; artifacts in \(directory.path)\n")
         case let .stopped(step):
             let stop = StoppedBySignal(step: step, directory: directory.path)
             if StopSignals.stopRequested { throw stop }
-            StandardError.write("\(stop)\n")  // --max-steps: a clean stop, exit 0
+            StandardStreams.writeError("\(stop)\n")  // --max-steps: a clean stop, exit 0
         }
     }
 }

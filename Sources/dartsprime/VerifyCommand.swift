@@ -1,6 +1,7 @@
 // `dartsprime verify RUN`: re-hash every stored tensor and check history against checkpoints.
 import ArgumentParser
 import Foundation
+import Training
 import RunStore
 import Training
 
@@ -16,9 +17,9 @@ struct VerifyCommand: ParsableCommand {
         let report = try store.verify()
         // One line per problem (each names its file); the last goes through the exit path.
         if let last = report.problems.last {
-            for problem in report.problems.dropLast() { StandardError.write("error: \(problem)\n") }
+            for problem in report.problems.dropLast() { StandardStreams.writeError("error: \(problem)\n") }
             throw RuntimeFailure("\(last)")
         }
-        print("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
+        StandardStreams.writeLine("ok: \(report.checkpointsChecked) checkpoints, \(report.tensorsChecked) tensors and \(report.historyRows) history rows verified in \(store.url.path)")
     }
 }

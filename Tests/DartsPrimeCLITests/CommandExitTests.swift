@@ -11,7 +11,7 @@ import Testing
 
 @Suite struct CommandExitTests {
     @Test func statusesAreTheDocumentedOnes() {
-        #expect([ExitStatus.success, .failure, .usage, .stopped].map(\.rawValue) == [0, 1, 64, 75])
+        #expect([ExitStatus.success, .failure, .usage, .diverged, .stopped].map(\.rawValue) == [0, 1, 64, 65, 75])
         // 64 is ArgumentParser's own status for parse errors, 75 the signal stop's.
         #expect(ExitStatus.usage.rawValue == ExitCode.validationFailure.rawValue)
         #expect(ExitStatus.stopped.rawValue == StopSignals.preemptedExitStatus)
@@ -22,6 +22,7 @@ import Testing
         #expect(CommandExit.status(for: ValidationError("--x")) == .usage)
         #expect(CommandExit.status(for: TrainingError.invalidConfiguration("--from-step 3 …")) == .usage)
         #expect(CommandExit.status(for: TrainingError.incompatibleCheckpoint("bad")) == .failure)
+        #expect(CommandExit.status(for: TrainingError.diverged("step 2: training loss is nan")) == .diverged)
         #expect(CommandExit.status(for: RuntimeFailure("digest mismatch")) == .failure)
         #expect(CommandExit.status(for: StoreError.io(file: "f", reason: "gone")) == .failure)
         #expect(CommandExit.status(for: CocoaError(.fileNoSuchFile)) == .failure)

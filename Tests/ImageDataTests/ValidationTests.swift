@@ -22,7 +22,7 @@ func expectError(_ error: DataError?, names file: String, mentions words: [Strin
     @Test func missingFolderAndFiles() throws {
         let dir = try TempFolder()
         let gone = dataError { _ = try ImageDataset.load(.cifar10, directory: dir.url.appendingPathComponent("nope"), split: .train) }
-        expectError(gone, names: "nope") { if case .missingFile = $0 { true } else { false } }
+        expectError(gone, names: "nope") { if case .missingFolder = $0 { true } else { false } }
         _ = try Formats.writeCIFAR10(dir)
         try FileManager.default.removeItem(atPath: dir.path("data_batch_4.bin"))
         expectError(load(.cifar10, dir), names: "data_batch_4.bin", mentions: ["not found"]) {
@@ -33,6 +33,33 @@ func expectError(_ error: DataError?, names file: String, mentions words: [Strin
         let fm = try TempFolder()
         try fm.write("train-images-idx3-ubyte", f.images)
         expectError(load(.fashionMNIST, fm), names: "train-labels-idx1-ubyte") { if case .missingFile = $0 { true } else { false } }
+    }
+
+    /// `--data` naming a file, and a folder where a data file belongs, each say what they are.
+    @Test func fileForFolderAndFolderForFile() throws {
+        let dir = try TempFolder()
+        _ = try Formats.writeCIFAR10(dir)
+        let file = dataError { _ = try ImageDataset.load(.cifar10, directory: dir.url.appendingPathComponent("data_batch_1.bin"), split: .train) }
+        expectError(file, names: "data_batch_1.bin", mentions: ["is a file", "must be the folder"]) {
+            if case .notAFolder = $0 { true } else { false }
+        }
+        try FileManager.default.removeItem(atPath: dir.path("data_batch_2.bin"))
+        try FileManager.default.createDirectory(atPath: dir.path("data_batch_2.bin"), withIntermediateDirectories: false)
+        expectError(load(.cifar10, dir), names: "data_batch_2.bin", mentions: ["is a folder"]) {
+            if case .notAFile = $0 { true } else { false }
+        }
+    }
+
+    /// A damaged file the subset never reads is still refused up front (before any training).
+    @Test func everyFileIsCheckedWhateverTheSubset() throws {
+        let dir = try TempFolder()
+        _ = try Formats.writeCIFAR10(dir)
+        #expect(load(.cifar10, dir, subset: 2) == nil)  // control: the intact folder loads
+        let bytes = try Data(contentsOf: dir.url.appendingPathComponent("data_batch_3.bin"))
+        try bytes.prefix(bytes.count - 100).write(to: dir.url.appendingPathComponent("data_batch_3.bin"))
+        expectError(load(.cifar10, dir, subset: 2), names: "data_batch_3.bin", mentions: ["truncated"]) {
+            if case .truncated = $0 { true } else { false }
+        }
     }
 
     @Test func folderOfTheWrongDataset() throws {

@@ -133,9 +133,17 @@ extension StoreSuite {
         #expect(throws: StoreError.self) { try ro.commit(Checkpoint(step: 1), history: HistoryRow(step: 1), epochEnd: false) }
         s.close()
         _ = try RunStore.open(at: run)
-        #expect(throws: StoreError.runExists(path: run.path)) {
+        // A folder holding a run says how to continue it; any other non-empty folder is refused too.
+        #expect(throws: StoreError.existingRun(path: run.path)) {
             try RunStore.create(at: run, configurationJSON: "{}", environment: [:])
         }
+        let other = run.deletingLastPathComponent().appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: other.appendingPathComponent("status.json"))
+        #expect(throws: StoreError.runExists(path: other.path)) {
+            try RunStore.create(at: other, configurationJSON: "{}", environment: [:])
+        }
+        #expect(try Data(contentsOf: other.appendingPathComponent("status.json")) == Data("keep".utf8))
     }
 
     @Test func invalidKeysAreRejectedBeforeWriting() throws {

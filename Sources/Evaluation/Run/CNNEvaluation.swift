@@ -35,6 +35,7 @@ public final class CNNEvaluation: RunKind {
     /// A fresh evaluation at step 0 on `train` and `test` (each input checked first).
     public init(configuration c: EvaluationRunConfiguration, train: ImageDataset, test: ImageDataset) throws {
         try c.validate()
+        try c.validateFitsMemory()
         let genotype: Genotype
         do { genotype = try Genotype(parsing: c.genotype, space: .cnn) } catch {
             throw TrainingError.invalidConfiguration("--genotype: \(error)")
@@ -63,6 +64,7 @@ public final class CNNEvaluation: RunKind {
     /// A fresh evaluation loading both splits its configuration names.
     public convenience init(configuration c: EvaluationRunConfiguration) throws {
         try c.validate()
+        try c.validateFitsMemory()  // before the data is loaded
         let (train, test) = try Self.loadData(c)
         try self.init(configuration: c, train: train, test: test)
     }
@@ -120,6 +122,7 @@ public final class CNNEvaluation: RunKind {
         out.loss = r.loss
         out.accuracy = r.accuracy
         out.progressExtras = [("lr", String(format: "%.5f", lr))]
+        out.mustBeFinite = [("training loss", r.loss), ("weight gradient norm", gradNorm)]
         return out
     }
 
@@ -134,6 +137,7 @@ public final class CNNEvaluation: RunKind {
     public func endEpoch(_ output: inout StepOutput) throws {
         lastTest = evaluateOnTestSplit()
         output.history["test_loss"] = lastTest.loss
+        output.mustBeFinite.append(("test loss", lastTest.loss))
         output.history["test_acc"] = lastTest.accuracy
         output.observations.scalar("test/loss", lastTest.loss)
         output.observations.scalar("test/accuracy", lastTest.accuracy)

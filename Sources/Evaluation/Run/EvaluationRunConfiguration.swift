@@ -86,18 +86,24 @@ public struct EvaluationRunConfiguration: Codable, Sendable, Equatable {
         return c
     }
 
-    /// Checks the values a user can get wrong; the message names the flag.
+    /// Checks every setting a user can get wrong (SPEC §6 gives the constants); the message
+    /// names the flag. Every number is checked, so a valid configuration is all finite.
     public func validate() throws {
-        func fail(_ m: String) throws -> Never { throw TrainingError.invalidConfiguration(m) }
-        if initChannels < 2 || initChannels % 2 != 0 { try fail("--init-channels must be even and at least 2, got \(initChannels)") }
-        if layers < 3 { try fail("--layers must be at least 3 (two reduction cells), got \(layers)") }
-        if epochs < 1 { try fail("--epochs must be at least 1, got \(epochs)") }
-        if batchSize < 1 { try fail("--batch-size must be at least 1, got \(batchSize)") }
-        if evaluationBatchSize < 1 { try fail("--eval-batch-size must be at least 1, got \(evaluationBatchSize)") }
-        if let s = subset, s < 1 { try fail("--subset must be at least 1, got \(s)") }
-        if let s = testSubset, s < 1 { try fail("--test-subset must be at least 1, got \(s)") }
-        if !(dropPath >= 0 && dropPath < 1) { try fail("--drop-path must be in [0, 1), got \(dropPath)") }
-        if cutout < 0 { try fail("--cutout must not be negative, got \(cutout)") }
-        if gradientClip <= 0 { try fail("--grad-clip must be positive, got \(gradientClip)") }
+        typealias C = SettingChecks
+        if initChannels < 2 || initChannels % 2 != 0 {
+            throw TrainingError.invalidConfiguration("--init-channels must be even and at least 2, got \(initChannels)")
+        }
+        try C.atLeast("--layers", layers, 3, why: " (two reduction cells)")
+        try C.atLeast("--epochs", epochs, 1)
+        try C.atLeast("--batch-size", batchSize, 1)
+        try C.atLeast("--eval-batch-size", evaluationBatchSize, 1)
+        if let s = subset { try C.atLeast("--subset", s, 1) }
+        if let s = testSubset { try C.atLeast("--test-subset", s, 1) }
+        try C.unitHalfOpen("--drop-path", dropPath)
+        try C.atLeast("--cutout", cutout, 0, why: " (0: no cutout)")
+        try C.nonNegative("--auxiliary-weight", auxiliaryWeight)
+        try C.weightOptimizer(lr: learningRate, lrMin: learningRateMin, momentum: momentum,
+                              weightDecay: weightDecay, clip: gradientClip)
+        try C.retention(keepLast: keepLast, keepEvery: keepEvery)
     }
 }

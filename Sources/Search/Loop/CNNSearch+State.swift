@@ -100,6 +100,11 @@ extension CNNSearch {
         out.loss = record.trainLoss
         out.accuracy = record.trainAccuracy
         out.progressExtras = [("α-steps", String(record.alphaStepsTotal))]
+        // A NaN anywhere here would otherwise run on to an all-max_pool genotype (issue 14).
+        out.mustBeFinite = [("training loss", record.trainLoss), ("weight gradient norm", record.gradientNorm),
+                            ("FIMT", record.fimt)]
+        if record.alphaStep { out.mustBeFinite.append(("architecture loss", record.alphaLoss)) }
+        out.mustBeFinite.append(("activated α", an.scalars.reduce(0) { $0 + Double($1) } + ar.scalars.reduce(0) { $0 + Double($1) }))
         return out
     }
 
@@ -107,6 +112,7 @@ extension CNNSearch {
     /// history, the checkpoint and `genotype_epoch<E>.txt`.
     func addEpochEnd(validationLoss: Double, validationAccuracy: Double, genotype: String, to out: inout StepOutput) {
         out.history["valid_loss"] = validationLoss
+        out.mustBeFinite.append(("validation loss", validationLoss))
         out.history["valid_acc"] = validationAccuracy
         out.observations.string("genotype", genotype)
         out.artifacts["genotype_epoch\(counters.epoch).txt"] = genotype + "\n"

@@ -42,6 +42,7 @@ public final class CNNSearch: RunKind {
     /// A fresh search at step 0 on `dataset`.
     public init(configuration: SearchConfiguration, dataset: ImageDataset) throws {
         try configuration.validate()
+        try configuration.validateFitsMemory()
         self.configuration = configuration
         self.method = try MethodSpec.parse(configuration.method)
         self.dataset = dataset
@@ -79,6 +80,7 @@ public final class CNNSearch: RunKind {
     /// A fresh search loading the dataset its configuration names.
     public convenience init(configuration: SearchConfiguration) throws {
         try configuration.validate()
+        try configuration.validateFitsMemory()  // before the data is loaded
         try self.init(configuration: configuration, dataset: try Self.loadDataset(configuration))
     }
 

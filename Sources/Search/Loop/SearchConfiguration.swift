@@ -79,16 +79,32 @@ public struct SearchConfiguration: Codable, Sendable, Equatable {
         return c
     }
 
-    /// Checks the values a user can get wrong; the message names the flag.
+    /// Checks every setting a user can get wrong (SPEC §2–5 give the ranges); the message names
+    /// the flag. Every number is checked, so a valid configuration is all finite.
     public func validate() throws {
-        func fail(_ m: String) throws -> Never { throw TrainingError.invalidConfiguration(m) }
-        if initChannels < 1 { try fail("--init-channels must be at least 1, got \(initChannels)") }
-        if layers < 3 { try fail("--layers must be at least 3 (two reduction cells), got \(layers)") }
-        if epochs < 1 { try fail("--epochs must be at least 1, got \(epochs)") }
-        if batchSize < 1 { try fail("--batch-size must be at least 1, got \(batchSize)") }
-        if let s = subset, s < 2 { try fail("--subset must be at least 2, got \(s)") }
-        if stepRatio < 1 { try fail("--step-ratio must be at least 1, got \(stepRatio)") }
-        if let p = trainFraction, !(p > 0 && p < 1) { try fail("--train-fraction must be in (0, 1), got \(p)") }
+        typealias C = SettingChecks
+        try C.atLeast("--init-channels", initChannels, 1)
+        try C.atLeast("--layers", layers, 3, why: " (two reduction cells)")
+        try C.atLeast("--epochs", epochs, 1)
+        try C.atLeast("--batch-size", batchSize, 1)
+        try C.atLeast("--eval-batch-size", evaluationBatchSize, 1)
+        if let s = subset { try C.atLeast("--subset", s, 2, why: " (one image for each split)") }
+        try C.weightOptimizer(lr: learningRate, lrMin: learningRateMin, momentum: momentum,
+                              weightDecay: weightDecay, clip: gradientClip)
+        try C.positive("--arch-lr", archLearningRate)
+        try C.unitHalfOpen("--arch-beta1", archBeta1)
+        try C.unitHalfOpen("--arch-beta2", archBeta2)
+        try C.positive("--arch-eps", archEpsilon)
+        try C.nonNegative("--arch-weight-decay", archWeightDecay)
+        try C.atLeast("--step-ratio", stepRatio, 1)
+        try C.positive("--tau0", fimtTau0)
+        try C.atLeast("--gamma-inc", fimtGammaIncrease, 1)
+        try C.unitOpenClosed("--fimt-beta", fimtBeta)
+        if let p = trainFraction { try C.unitOpen("--train-fraction", p) }
+        try C.nonNegative("--rho", rho)
+        try C.atLeast("--admm-freq", admmFrequency, 1)
+        try C.unitClosed("--admm-discount", admmDiscount)
+        try C.retention(keepLast: keepLast, keepEvery: keepEvery)
         _ = try MethodSpec.parse(method)
     }
 }

@@ -8,6 +8,7 @@
 
 import ArgumentParser
 import Foundation
+import DartsCore
 import Search
 import Training
 
@@ -22,6 +23,7 @@ enum CommandExit {
             if root.exitCode(for: error) == .success { root.exit(withError: error) }
             exit(.usage, line: "error: " + root.message(for: error))
         }
+        if let problem = environmentProblem() { exit(.usage, line: "error: " + problem) }
         do {
             try command.run()
         } catch {
@@ -36,7 +38,22 @@ enum CommandExit {
             }
             exit(status, line: status == .stopped ? "\(error)" : "error: \(error)")
         }
+        // A report that did not reach stdout (`> /dev/full`, a closed pipe) is a failure, not exit 0.
+        if let reason = StandardStreams.outputFailure {
+            exit(.failure, line: "error: cannot write to standard output: \(reason)")
+        }
         exit(.success, line: nil)
+    }
+
+    /// The first environment setting the tool would otherwise have to ignore or coerce.
+    static func environmentProblem(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let v = environment["DARTSPRIME_THREADS"], DartsCore.parseThreadCount(v) == nil {
+            return "DARTSPRIME_THREADS must be a whole number of worker threads from 1 to \(DartsCore.maximumThreadCount), got '\(v)'"
+        }
+        if let v = environment["DARTSPRIME_SPIN_US"], DartsCore.parseSpinMicroseconds(v) == nil {
+            return "DARTSPRIME_SPIN_US must be whole microseconds from 0 to 1000000, got '\(v)'"
+        }
+        return nil
     }
 
     /// The status of an error thrown while a command runs.
@@ -47,6 +64,7 @@ enum CommandExit {
         // The search layer's "invalid configuration" always names the flag to change (a fork
         // step without --into, no data at the default folder without --data, an empty split).
         case TrainingError.invalidConfiguration: return .usage
+        case TrainingError.diverged: return .diverged
         default: return .failure
         }
     }
@@ -59,7 +77,7 @@ enum CommandExit {
     }
 
     private static func exit(_ status: ExitStatus, line: String?) -> Never {
-        if let line { StandardError.write(oneLine(line) + "\n") }  // never traps on a closed stderr
+        if let line { StandardStreams.writeError(oneLine(line) + "\n") }  // never traps on a closed stderr
         Foundation.exit(status.rawValue)
     }
 }

@@ -8,6 +8,9 @@ enum ExitStatus: Int32, Sendable {
     case failure = 1
     /// Bad flags or usage (EX_USAGE, as ArgumentParser's own parse errors).
     case usage = 64
+    /// The run diverged: a loss or gradient became non-finite (EX_DATAERR). The step was not
+    /// committed; the newest checkpoint is the last finite step and status.json says `diverged`.
+    case diverged = 65
     /// Stopped by SIGINT/SIGTERM after committing its step (EX_TEMPFAIL): requeue and `resume`.
     case stopped = 75
 }

@@ -8,7 +8,7 @@ import Search
 
 /// The batch size of both splits.
 struct BatchOptions: ConfigurationOptions {
-    @Option(name: .customLong("batch-size"), help: "Batch size of both splits.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Batch size of both splits.")
     var batchSize: Int?
 
     func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }

@@ -3,6 +3,7 @@
 // alone, so `--profile tiny` without other flags is exactly the tiny preset.
 
 import ArgumentParser
+import Evaluation
 import Search
 
 /// A group of flags (`@OptionGroup`) that overrides some fields of a configuration.
@@ -23,13 +24,41 @@ extension SearchConfiguration {
         return c
     }
 
-    /// `validate()` as a usage error naming the flag to fix, so a rejected configuration exits
-    /// 64 with one line, like ArgumentParser's own parse errors.
-    func validateAsFlags() throws {
-        do { try validate() } catch let error as MethodError {
+    /// `validate()` and the memory estimate as a usage error naming the flag to fix, so a
+    /// rejected configuration exits 64 with one line, like ArgumentParser's own parse errors.
+    func validateAsFlags(includingData: Bool = true) throws {
+        do {
+            try validate()
+            try validateFitsMemory(includingData: includingData)
+        } catch let error as MethodError {
             throw ValidationError("--method: \(error)")
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+}
+
+extension EvaluationRunConfiguration {
+    /// `validate()` and the memory estimate as a usage error (exit 64), as for a search.
+    func validateAsFlags(includingData: Bool = true) throws {
+        do {
+            try validate()
+            try validateFitsMemory(includingData: includingData)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+/// What the step benchmarks need beyond a valid configuration: batch norm needs two images, the
+/// search benchmark's FactorizedReduce an even width, and a median one timed iteration.
+enum BenchSizeChecks {
+    static func evenChannels(_ c: Int, command: String) throws {
+        if c % 2 != 0 { throw ValidationError("\(command): --init-channels must be even, got \(c)") }
+    }
+
+    static func batchAndIterations(_ batch: Int, _ iterations: Int, command: String) throws {
+        if batch < 2 { throw ValidationError("\(command): --batch-size must be at least 2, got \(batch)") }
+        if iterations < 1 { throw ValidationError("\(command): --iterations must be at least 1, got \(iterations)") }
     }
 }

@@ -30,7 +30,7 @@ struct DataOptions: ConfigurationOptions {
     var dataset: DatasetKind?
     @Option(help: "Folder holding the dataset files (default: the dataset's usual place).")
     var data: String?
-    @Option(help: "Use only the first N training images, or 'all'.")
+    @Option(parsing: .unconditional, help: "Use only the first N training images, or 'all'.")
     var subset: ImageSubset?
     @Flag(inversion: .prefixedNo, help: "Random crop and horizontal flip on both splits (default: on).")
     var augment: Bool?

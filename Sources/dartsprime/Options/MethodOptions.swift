@@ -7,7 +7,7 @@ import Search
 struct MethodOptions: ConfigurationOptions {
     @Option(help: "darts, cs10, fimt, pr, prime, prime+crb, darts+crb, fimt+crb, darts+admm, fimt+admm, fimt+admm+crb.")
     var method: String?
-    @Option(help: "Random seed (the paper uses 101-104).")
+    @Option(parsing: .unconditional, help: "Random seed (the paper uses 101-104).")
     var seed: UInt64?
 
     func apply(to c: inout SearchConfiguration) {

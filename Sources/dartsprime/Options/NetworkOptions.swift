@@ -5,9 +5,9 @@ import Search
 
 /// Initial channels C and cells L of the supernet.
 struct NetworkOptions: ConfigurationOptions {
-    @Option(name: .customLong("init-channels"), help: "Initial channels C.")
+    @Option(name: .customLong("init-channels"), parsing: .unconditional, help: "Initial channels C.")
     var initChannels: Int?
-    @Option(help: "Number of cells L.")
+    @Option(parsing: .unconditional, help: "Number of cells L.")
     var layers: Int?
 
     func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }

@@ -5,11 +5,11 @@ import Search
 
 /// ρ and the ADMM constants (used only by methods with `pr`, `prime` or `+admm`).
 struct RegularizerOptions: ConfigurationOptions {
-    @Option(help: "Proximity / ADMM ρ (0.1).")
+    @Option(parsing: .unconditional, help: "Proximity / ADMM ρ (0.1).")
     var rho: Double?
-    @Option(name: .customLong("admm-freq"), help: "α steps between ADMM updates (10).")
+    @Option(name: .customLong("admm-freq"), parsing: .unconditional, help: "α steps between ADMM updates (10).")
     var admmFrequency: Int?
-    @Option(name: .customLong("admm-discount"), help: "ADMM dual discount γ (1.0).")
+    @Option(name: .customLong("admm-discount"), parsing: .unconditional, help: "ADMM dual discount γ (1.0).")
     var admmDiscount: Double?
 
     func apply(to c: inout SearchConfiguration) {

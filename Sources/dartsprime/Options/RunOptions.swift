@@ -15,7 +15,7 @@ struct RunDirectoryOptions: ParsableArguments {
 
 /// Stops one invocation early, as if interrupted (exit 0; `resume` continues).
 struct StepLimitOptions: ParsableArguments {
-    @Option(name: .customLong("max-steps"), help: "Stop cleanly after N more iterations.")
+    @Option(name: .customLong("max-steps"), parsing: .unconditional, help: "Stop cleanly after N more iterations.")
     var maxSteps: Int?
 
     func validate() throws {

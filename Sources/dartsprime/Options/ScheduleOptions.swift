@@ -6,19 +6,19 @@ import Search
 
 /// Epochs, evaluation batch size, α-step schedule constants and the split fraction.
 struct ScheduleOptions: ConfigurationOptions {
-    @Option(help: "Search epochs (50).")
+    @Option(parsing: .unconditional, help: "Search epochs (50).")
     var epochs: Int?
-    @Option(name: .customLong("eval-batch-size"), help: "Batch size of the epoch-end evaluation on the α split (256).")
+    @Option(name: .customLong("eval-batch-size"), parsing: .unconditional, help: "Batch size of the epoch-end evaluation on the α split (256).")
     var evaluationBatchSize: Int?
-    @Option(name: .customLong("step-ratio"), help: "Expected weight steps per α step r (10).")
+    @Option(name: .customLong("step-ratio"), parsing: .unconditional, help: "Expected weight steps per α step r (10).")
     var stepRatio: Int?
-    @Option(name: .customLong("tau0"), help: "FIMT initial threshold τ0 (1.0).")
+    @Option(name: .customLong("tau0"), parsing: .unconditional, help: "FIMT initial threshold τ0 (1.0).")
     var tau0: Double?
-    @Option(name: .customLong("gamma-inc"), help: "FIMT threshold increase factor γ_inc (1.05).")
+    @Option(name: .customLong("gamma-inc"), parsing: .unconditional, help: "FIMT threshold increase factor γ_inc (1.05).")
     var gammaInc: Double?
-    @Option(name: .customLong("fimt-beta"), help: "FIMT moving-average weight β (0.2).")
+    @Option(name: .customLong("fimt-beta"), parsing: .unconditional, help: "FIMT moving-average weight β (0.2).")
     var fimtBeta: Double?
-    @Option(name: .customLong("train-fraction"), help: "Override the method's train/α split fraction p.")
+    @Option(name: .customLong("train-fraction"), parsing: .unconditional, help: "Override the method's train/α split fraction p.")
     var trainFraction: Double?
 
     func apply(to c: inout SearchConfiguration) {

@@ -5,9 +5,9 @@ import Search
 
 /// Retention of full checkpoints (every step's history row is always kept).
 struct StorageOptions: ConfigurationOptions {
-    @Option(name: .customLong("keep-last"), help: "Full states kept besides epoch ends and every N-th (3).")
+    @Option(name: .customLong("keep-last"), parsing: .unconditional, help: "Full states kept besides epoch ends and every N-th (3).")
     var keepLast: Int?
-    @Option(name: .customLong("keep-every"), help: "Keep the full state of every N-th step (50; 0: none).")
+    @Option(name: .customLong("keep-every"), parsing: .unconditional, help: "Keep the full state of every N-th step (50; 0: none).")
     var keepEvery: Int?
 
     func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }

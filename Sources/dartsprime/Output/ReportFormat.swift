@@ -9,7 +9,7 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument { case text, json
 
 enum ReportOutput {
     /// Prints `value` as one line of JSON.
-    static func printJSON<T: Encodable>(_ value: T) throws { print(try StateJSON.encode(value)) }
+    static func printJSON<T: Encodable>(_ value: T) throws { StandardStreams.writeLine(try StateJSON.encode(value)) }
 
     /// "1 234 567 bytes (1.2 MB)".
     static func bytes(_ n: Int) -> String {
