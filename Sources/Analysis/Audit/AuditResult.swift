@@ -77,7 +77,9 @@ public struct AuditResult: Equatable, Sendable {
             }
             return lines.joined(separator: "\n")
         }
-        lines.append("\(subject): MISMATCH at step \(m.step) (\(m.step == firstStep ? "the first step compared" : "steps \(firstStep)…\(m.step - 1) match"))")
+        let before = m.step == firstStep ? "the first step compared"
+            : m.step - 1 == firstStep ? "step \(firstStep) matches" : "steps \(firstStep)…\(m.step - 1) match"
+        lines.append("\(subject): MISMATCH at step \(m.step) (\(before))")
         lines.append("  state digest: reference \(m.referenceDigest.prefix(16))…, re-executed \(m.executedDigest.prefix(16))…")
         if let first = m.tensors.first {
             let digestOnly = first.maxAbsoluteDifference == nil && first.kind == .values
