@@ -84,6 +84,12 @@ public struct ImageDataset: Sendable {
         return ImageDataset(kind: kind, pixels: pixels, labels: labels)
     }
 
+    /// The files `load` reads for `split` of `kind` in `directory` (plain or `.gz`), as found
+    /// there; files that are missing are left out (`load` reports them).
+    public static func files(_ kind: DatasetKind, directory: URL, split: DataSplit) -> [URL] {
+        kind.fileNames(split).compactMap { FileBytes.locate($0, in: directory) }
+    }
+
     /// A `wrongDataset` error when `directory` holds the files of a dataset other than `kind`.
     static func otherDataset(in directory: URL, than kind: DatasetKind) -> DataError? {
         let signatures: [(DatasetKind, [String])] = [

@@ -43,7 +43,8 @@ public final class RunStore {
 
     var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
     var historyURL: URL { url.appendingPathComponent("history") }
-    static let reservedNames: Set<String> = [RunManifest.fileName, "status.json", "checkpoints", "history", ".lock"]
+    static let reservedNames: Set<String> = [RunManifest.fileName, "status.json", "checkpoints", "history", ".lock",
+                                             DataFingerprint.fileName, DataLocation.fileName]
 
     public var latestStep: Int? {
         [storedSteps.last, recoveredRow?.step, openSegmentRows.last?.step].compactMap { $0 }.max()
@@ -72,9 +73,11 @@ public final class RunStore {
 
     /// Creates a new run directory; fails if it exists and is not empty. The directory is
     /// assembled under a temporary name beside `url` and renamed into place, so a crash leaves
-    /// either no run or a complete empty one.
+    /// either no run or a complete empty one. `files` (name → text, e.g. the data records) are
+    /// written into it before it is moved into place.
     public static func create(at url: URL, configurationJSON: String, environment: [String: String],
-                              retention: RetentionPolicy = .init(), runKind: String? = nil) throws -> RunStore {
+                              retention: RetentionPolicy = .init(), runKind: String? = nil,
+                              files: [String: String] = [:]) throws -> RunStore {
         let fm = FileManager.default
         let url = url.standardizedFileURL
         try checkCreatable(at: url)
@@ -93,6 +96,7 @@ public final class RunStore {
         } catch { throw StoreError.io(file: url.path, reason: "cannot create the run directory: \(error.localizedDescription)") }
         do {
             try AtomicFile.replace(temp.appendingPathComponent(RunManifest.fileName), text: try manifest.encoded())
+            for (name, text) in files.sorted(by: { $0.key < $1.key }) { try AtomicFile.replace(temp.appendingPathComponent(name), text: text) }
             for d in ["checkpoints", "history"] { try AtomicFile.fsyncPath(temp.appendingPathComponent(d), directory: true) }
             guard rename(temp.path, url.path) == 0 else { throw AtomicFile.errnoError(url, "cannot move the new run directory into place") }
             try AtomicFile.fsyncPath(parent, directory: true)

@@ -28,6 +28,12 @@ public protocol RunKind: AnyObject {
     func configurationJSON() throws -> String
     /// Which full states the run directory keeps.
     var retention: RetentionPolicy { get }
+    /// The data files the run reads, which the launcher fingerprints (DataSource.swift; nil by
+    /// default: none on disk).
+    var dataSource: DataSource? { get }
+    /// `configurationJSON` with its data folder replaced by `directory`, for a resume whose data
+    /// moved (run.json keeps the configuration as created); by default unchanged.
+    static func relocatingData(_ configurationJSON: String, to directory: String) throws -> String
 
     var counters: LoopCounters { get set }
     var batchesPerEpoch: Int { get }

@@ -30,21 +30,25 @@ public struct RunLauncher {
     public static func environment() -> [String: String] { ComputeEnvironment.current() }
 
     /// Creates `directory` for `kind`, commits its initial state as step 0 and runs it.
+    /// The run records where its data is and the data's fingerprint (DataCheck) from the start.
     public func start(_ kind: any RunKind, directory: URL, maxSteps: Int?,
                       progress: @escaping ProgressHandler = { _ in }) throws -> RunOutcome {
+        let records = try kind.dataSource.map(DataCheck.records) ?? [:]
         let store = try RunStore.create(at: directory, configurationJSON: try kind.configurationJSON(),
                                         environment: Self.environment(), retention: kind.retention,
-                                        runKind: type(of: kind).kindName)
+                                        runKind: type(of: kind).kindName, files: records)
         return try run(kind, store: store, commitInitialState: true, maxSteps: maxSteps, progress: progress)
     }
 
-    /// The run kind stored in `store`, built at step 0 from its configuration.
-    public func fresh(_ store: RunStore) throws -> any RunKind {
+    /// The run kind stored in `store`, built at step 0 from its configuration (reading its data
+    /// from `dataDirectory` when given: data that moved).
+    public func fresh(_ store: RunStore, dataDirectory: String? = nil) throws -> any RunKind {
         guard let type = kinds.first(where: { $0.kindName == store.runKind }) else {
             throw TrainingError.incompatibleCheckpoint(
                 "\(store.url.appendingPathComponent("run.json").path) holds a run of kind '\(store.runKind)', which this build cannot continue (it knows \(kinds.map { $0.kindName }.joined(separator: ", ")))")
         }
-        return try type.init(configurationJSON: store.configurationJSON)
+        let json = try dataDirectory.map { try type.relocatingData(store.configurationJSON, to: $0) } ?? store.configurationJSON
+        return try type.init(configurationJSON: json)
     }
 
     /// The run kind stored in `store`, rebuilt from its configuration and restored from `step`.
@@ -64,12 +68,20 @@ public struct RunLauncher {
 
     /// Continues the run in `directory` from its newest intact step (step 0 if it has none), or
     /// forks step `fromStep` (default: the newest intact one) into `into`, only reading the
-    /// original. A finished run throws `TrainingError.finished`.
+    /// original. A finished run throws `TrainingError.finished`. The data is read from
+    /// `dataDirectory` (data that moved; recorded in the run), else where the run records it, and
+    /// must match the run's fingerprint unless `acceptChangedData` (also recorded).
     public func resume(directory: URL, fromStep: Int? = nil, into: URL? = nil, maxSteps: Int?,
+                       dataDirectory: URL? = nil, acceptChangedData: Bool = false,
                        progress: @escaping ProgressHandler = { _ in }) throws -> RunOutcome {
-        if let into { return try fork(directory: directory, step: fromStep, into: into, maxSteps: maxSteps, progress: progress) }
+        if let into {
+            return try fork(directory: directory, step: fromStep, into: into, maxSteps: maxSteps, dataDirectory: dataDirectory,
+                            acceptChangedData: acceptChangedData, progress: progress)
+        }
         let store = try RunStore.open(at: directory)
-        let kind = try fresh(store)
+        let data = try DataCheck(store, override: dataDirectory, acceptChanged: acceptChangedData, command: "resume", notice: notice)
+        let kind = try fresh(store, dataDirectory: data.relocation)
+        try data.write(to: store)
         let point = try resumePoint(store, requestedStep: fromStep)
         if let point { try restore(kind, from: point, of: store) }
         if kind.isFinished {
@@ -81,12 +93,15 @@ public struct RunLauncher {
 
     /// A new run `into` from step `step` of `directory`, which is opened read-only and without
     /// its lock: an archived read-only run, or one another process is writing, forks as well.
-    private func fork(directory: URL, step: Int?, into: URL, maxSteps: Int?, progress: @escaping ProgressHandler) throws -> RunOutcome {
+    private func fork(directory: URL, step: Int?, into: URL, maxSteps: Int?, dataDirectory: URL?, acceptChangedData: Bool,
+                      progress: @escaping ProgressHandler) throws -> RunOutcome {
         let original = try RunStore.open(at: directory, readOnly: true)
         if RunStore.isInside(into, original.url) {
             throw TrainingError.invalidConfiguration(
                 "--into \(into.path) is inside the run it forks (\(original.url.path)); choose a folder outside it")
         }
+        // The fork carries the data records (with this fork's move or accepted change).
+        let data = try DataCheck(original, override: dataDirectory, acceptChanged: acceptChangedData, command: "fork", notice: notice)
         let from: Int
         if let step { from = step } else {
             let (newest, damaged) = try original.newestIntactCheckpoint()
@@ -98,8 +113,10 @@ public struct RunLauncher {
             }
             from = newest.step
         }
-        let store = try original.fork(step: from, into: into)
-        let kind = try load(store, step: from)
+        try RunStore.checkCreatable(at: into)  // before the data is loaded
+        let kind = try fresh(original, dataDirectory: data.relocation)
+        let store = try original.fork(step: from, into: into, files: try data.files)
+        try restore(kind, from: try store.load(step: from), of: store)
         if kind.isFinished {
             throw TrainingError.finished("step \(from) of \(original.url.path) is the end of its run (\(kind.totalSteps) steps); nothing to continue in \(store.url.path)")
         }
@@ -186,6 +203,7 @@ public struct RunLauncher {
                 "\(manifest.path) holds a \(store.runKind) run with another configuration; choose another run directory")
         }
         // Same kind and configuration: `kind` (its data already loaded, at step 0) takes the stored state.
+        _ = try DataCheck(store, override: nil, acceptChanged: false, command: "resume", notice: notice)
         let point = try resumePoint(store, requestedStep: nil)
         if let point { try restore(kind, from: point, of: store) }
         if kind.isFinished { return .finished(summary: try kind.finish().summary) }

@@ -66,7 +66,7 @@ struct EvaluateCommand: ParsableCommand {
                                         step: replayed.step, stateDigest: row?.stateDigest)
             // The search's data by default: a cell found on Fashion-MNIST is evaluated there.
             c.dataset = replay.configuration.dataset
-            c.dataDirectory = replay.configuration.dataDirectory
+            c.dataDirectory = (try replay.store.readDataLocation())?.directory ?? replay.configuration.dataDirectory
         } else if let text = genotype {
             c.genotype = text
             c.source = EvaluationSource(text: text)

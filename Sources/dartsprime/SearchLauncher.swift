@@ -33,14 +33,16 @@ enum SearchLauncher {
 
     /// Continues the run in `directory`, or forks its step `fromStep` into `into`. A run that had
     /// already finished is not an error: a requeued job has nothing left to do (exit 0).
-    static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?) throws {
+    static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?, data: URL? = nil,
+                       acceptChangedData: Bool = false) throws {
         if into == nil { try refuseDiverged(directory) }
         installStopSignals(directory: into ?? directory)
         let started = Date()
         let outcome: RunOutcome
         do {
             outcome = try launcher.resume(directory: directory, fromStep: fromStep, into: into,
-                                          maxSteps: maxSteps, progress: ProgressPrinter().report)
+                                          maxSteps: maxSteps, dataDirectory: data, acceptChangedData: acceptChangedData,
+                                          progress: ProgressPrinter().report)
         } catch let TrainingError.finished(message) {
             StandardStreams.writeError("\(message)\n")
             return

@@ -79,6 +79,21 @@ public final class CNNEvaluation: RunKind {
         RetentionPolicy(keepLast: configuration.keepLast, keepEpochEnds: true, everyNth: configuration.keepEvery)
     }
 
+    /// The training and test files in the configuration's folder (none when they are not on
+    /// disk: data given in memory).
+    public var dataSource: DataSource? {
+        let c = configuration
+        let dir = URL(fileURLWithPath: c.dataDirectory ?? c.dataset.defaultDirectory)
+        let files = [DataSplit.train, .test].flatMap { ImageDataset.files(c.dataset, directory: dir, split: $0) }
+        return files.isEmpty ? nil : DataSource(dataset: c.dataset.rawValue, directory: dir, files: files.map(\.lastPathComponent))
+    }
+
+    public static func relocatingData(_ configurationJSON: String, to directory: String) throws -> String {
+        var c = try StateJSON.decode(EvaluationRunConfiguration.self, configurationJSON, key: "configuration")
+        c.dataDirectory = directory
+        return try StateJSON.encode(c)
+    }
+
     /// The training split (first `subset` images) and the test split (first `testSubset`).
     public static func loadData(_ c: EvaluationRunConfiguration) throws -> (train: ImageDataset, test: ImageDataset) {
         let dir = URL(fileURLWithPath: c.dataDirectory ?? c.dataset.defaultDirectory)

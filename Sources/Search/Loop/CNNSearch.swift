@@ -94,6 +94,20 @@ public final class CNNSearch: RunKind {
         RetentionPolicy(keepLast: configuration.keepLast, keepEpochEnds: true, everyNth: configuration.keepEvery)
     }
 
+    /// The training files in the configuration's folder (none when they are not on disk:
+    /// a search on data given in memory).
+    public var dataSource: DataSource? {
+        let dir = URL(fileURLWithPath: configuration.dataDirectory ?? configuration.dataset.defaultDirectory)
+        let files = ImageDataset.files(configuration.dataset, directory: dir, split: .train)
+        return files.isEmpty ? nil : DataSource(dataset: configuration.dataset.rawValue, directory: dir, files: files.map(\.lastPathComponent))
+    }
+
+    public static func relocatingData(_ configurationJSON: String, to directory: String) throws -> String {
+        var c = try StateJSON.decode(SearchConfiguration.self, configurationJSON, key: "configuration")
+        c.dataDirectory = directory
+        return try StateJSON.encode(c)
+    }
+
     /// Loads the dataset named by `configuration` (training split, optional subset).
     public static func loadDataset(_ c: SearchConfiguration) throws -> ImageDataset {
         let dir = URL(fileURLWithPath: c.dataDirectory ?? c.dataset.defaultDirectory)

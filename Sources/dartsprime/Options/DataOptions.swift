@@ -1,6 +1,7 @@
 // `--dataset`, `--data`, `--subset`, `--augment/--no-augment`: what the search trains on.
 
 import ArgumentParser
+import Foundation
 import ImageData
 import Search
 
@@ -40,7 +41,8 @@ struct DataOptions: ConfigurationOptions {
     /// Writes the given flags into any configuration with these fields (search or evaluation).
     func applySettings<C: ImageDataSettings>(to c: inout C) {
         if let v = dataset { c.dataset = v }
-        if let v = data { c.dataDirectory = v }
+        // Absolute and standardized, so the run resumes from any working folder.
+        if let v = data { c.dataDirectory = URL(fileURLWithPath: v).standardizedFileURL.path }
         if let v = subset { c.subset = v.count }
         if let v = augment { c.augment = v }
     }
