@@ -24,6 +24,8 @@ public struct DataLocation: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey { case format, formatVersion = "format_version", directory, moves }
 
     public init(directory: URL) { self.directory = directory.standardizedFileURL.path }
+    /// A location as text (a run made before this record: its configuration's folder as written).
+    public init(path: String) { directory = path }
 
     /// This location after moving the data to `to` at `step`.
     public func moved(to: URL, step: Int, at time: Date = Date()) -> DataLocation {

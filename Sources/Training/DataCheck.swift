@@ -18,6 +18,8 @@ struct DataCheck {
     var location: DataLocation?
     /// Whether either record differs from what the run holds.
     var recordsChanged = false
+    /// The notice for a run without a fingerprint, given once the kind is known to read data files.
+    private var unchecked: String?
 
     /// Checks `store`'s data in `override` (resume --data) or where the run records it.
     /// `command` names the caller in notices ("resume", "fork").
@@ -39,14 +41,14 @@ struct DataCheck {
         location = storedLocation
         if let override, override.path != current {
             // A run without a location record read the configuration's folder (relative to the working folder).
-            let base = storedLocation ?? DataLocation(directory: current.map { URL(fileURLWithPath: $0) }
-                ?? Self.configuredDirectory(store).map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "(the dataset's default folder)"))
+            let base = storedLocation ?? DataLocation(path: current
+                ?? Self.configuredDirectory(store).map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "(the dataset's default folder)")
             location = base.moved(to: override, step: step)
             recordsChanged = true
         }
         fingerprint = storedFingerprint
         guard let recorded = storedFingerprint else {
-            notice("\(command): \(store.url.path) has no \(DataFingerprint.fileName) (made before data was fingerprinted); its data cannot be checked")
+            unchecked = "\(command): \(store.url.path) has no \(DataFingerprint.fileName) (made before data was fingerprinted); its data cannot be checked"
             return
         }
         let directory = URL(fileURLWithPath: relocation ?? recorded.directory)
@@ -74,6 +76,12 @@ struct DataCheck {
         recordsChanged = true
         notice("\(command): --accept-changed-data: continuing with \(changed.count) changed data file\(changed.count > 1 ? "s" : "") "
                + "(\(changed.map(\.name).joined(separator: ", "))), recorded in \(DataFingerprint.fileName)")
+    }
+
+    /// Says that `kind`'s data could not be checked, when it reads data files the run has no
+    /// fingerprint of (a kind without data files, e.g. a toy run, needs none).
+    func noticeIfUnchecked(_ kind: any RunKind, _ notice: (String) -> Void) {
+        if let unchecked, kind.dataSource != nil { notice(unchecked) }
     }
 
     /// The configuration's data folder as text, if it names one.

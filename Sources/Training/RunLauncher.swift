@@ -81,6 +81,7 @@ public struct RunLauncher {
         let store = try RunStore.open(at: directory)
         let data = try DataCheck(store, override: dataDirectory, acceptChanged: acceptChangedData, command: "resume", notice: notice)
         let kind = try fresh(store, dataDirectory: data.relocation)
+        data.noticeIfUnchecked(kind, notice)
         try data.write(to: store)
         let point = try resumePoint(store, requestedStep: fromStep)
         if let point { try restore(kind, from: point, of: store) }
@@ -115,6 +116,7 @@ public struct RunLauncher {
         }
         try RunStore.checkCreatable(at: into)  // before the data is loaded
         let kind = try fresh(original, dataDirectory: data.relocation)
+        data.noticeIfUnchecked(kind, notice)
         let store = try original.fork(step: from, into: into, files: try data.files)
         try restore(kind, from: try store.load(step: from), of: store)
         if kind.isFinished {
@@ -203,7 +205,7 @@ public struct RunLauncher {
                 "\(manifest.path) holds a \(store.runKind) run with another configuration; choose another run directory")
         }
         // Same kind and configuration: `kind` (its data already loaded, at step 0) takes the stored state.
-        _ = try DataCheck(store, override: nil, acceptChanged: false, command: "resume", notice: notice)
+        try DataCheck(store, override: nil, acceptChanged: false, command: "resume", notice: notice).noticeIfUnchecked(kind, notice)
         let point = try resumePoint(store, requestedStep: nil)
         if let point { try restore(kind, from: point, of: store) }
         if kind.isFinished { return .finished(summary: try kind.finish().summary) }

@@ -186,12 +186,23 @@ func dataLines(_ err: String) -> [Substring] {
         for name in ["data_fingerprint.json", "data_location.json"] {
             try FileManager.default.removeItem(at: run.appendingPathComponent(name))
         }
-        let resumed = try t.run(["resume", run.path])
+        let resumed = try t.run(["resume", run.path, "--max-steps", "2"])
         #expect(resumed.status == 0, "\(resumed.err)")
         let notes = dataLines(resumed.err)
         #expect(notes.count == 1 && notes[0].hasPrefix("resume: ") && notes[0].contains("cannot be checked"), "\(resumed.err)")
-        #expect(try t.digests(run) == reference)
         #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("data_fingerprint.json").path))
+        // Its data moves: --data records the move from the configuration's folder, and is kept.
+        let moved = t.dir.appendingPathComponent("moved")
+        try FileManager.default.moveItem(at: t.data, to: moved)
+        let again = try t.run(["resume", run.path, "--data", moved.path, "--max-steps", "2"])
+        #expect(again.status == 0 && dataLines(again.err).count == 1, "\(again.err)")
+        let location = try jsonObject(run.appendingPathComponent("data_location.json"))
+        let moves = try #require(location["moves"] as? [[String: Any]])
+        #expect(location["directory"] as? String == moved.path && moves.count == 1 && moves.first?["from"] as? String == t.data.path,
+                "\(location)")
+        let rest = try t.run(["resume", run.path])
+        #expect(rest.status == 0, "\(rest.err)")
+        #expect(try t.digests(run) == reference)
     }
 
     @Test func anEvaluationFingerprintsItsTestFileToo() throws {
