@@ -49,7 +49,12 @@ public struct Replay {
 
     /// Opens `directory` read-only; refuses runs that are not searches.
     public init(directory: URL) throws {
-        store = try RunStore.open(at: directory, readOnly: true)
+        try self.init(store: try RunStore.open(at: directory, readOnly: true))
+    }
+
+    /// Replays an open store (e.g. one `export` opened already); refuses runs that are not searches.
+    public init(store: RunStore) throws {
+        self.store = store
         guard store.runKind == CNNSearch.kindName else {
             throw ReplayError.notASearch(run: store.url.path, kind: store.runKind)
         }
@@ -67,6 +72,18 @@ public struct Replay {
                                     genotype: g, changed: out.last.map { $0.genotype != g } ?? false))
         }
         return out
+    }
+
+    /// The epoch-end steps' genotypes, `changed` relative to the previous epoch end (the first: false).
+    public func epochEnds() throws -> [ReplayedStep] {
+        Self.epochEnds(of: try allSteps())
+    }
+
+    /// The epoch ends among `steps` (all of a run's steps, in order), `changed` between epoch ends.
+    public static func epochEnds(of steps: [ReplayedStep]) -> [ReplayedStep] {
+        var rows = steps.filter(\.epochEnd)
+        for i in rows.indices { rows[i].changed = i > 0 && rows[i].genotype != rows[i - 1].genotype }
+        return rows
     }
 
     /// The genotype of `step` (default: the newest). Where the step's checkpoint still exists,

@@ -54,9 +54,9 @@ public enum HistoryExport {
         return out + "]\n"
     }
 
-    /// Shortest text that reads back to the same value ("nan", "inf", "-inf" when not finite).
-    static func number(_ v: Double) -> String { v.isNaN ? "nan" : v.isInfinite ? (v < 0 ? "-inf" : "inf") : "\(v)" }
-    static func number(_ v: Float) -> String { v.isNaN ? "nan" : v.isInfinite ? (v < 0 ? "-inf" : "inf") : "\(v)" }
+    /// Shortest text that reads back to the same value (shared with the Analysis exports) ("nan", "inf", "-inf" when not finite).
+    public static func number(_ v: Double) -> String { v.isNaN ? "nan" : v.isInfinite ? (v < 0 ? "-inf" : "inf") : "\(v)" }
+    public static func number(_ v: Float) -> String { v.isNaN ? "nan" : v.isInfinite ? (v < 0 ? "-inf" : "inf") : "\(v)" }
     static func jsonNumber(_ v: Double) -> String { v.isFinite ? "\(v)" : jsonString(number(v)) }
 
     static func elements(_ a: StoredArray) -> [String] {
@@ -68,11 +68,11 @@ public enum HistoryExport {
         }
     }
 
-    static func csvField(_ s: String) -> String {
+    public static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
-    static func jsonString(_ s: String) -> String {
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -36,12 +36,8 @@ struct ReplayCommand: ParsableCommand {
             StandardStreams.writeLine(format == .json ? json([s]) : s.genotype.description)
             return
         }
-        var rows = try replay.allSteps()
-        if epochs {
-            // `changed` relative to the previous epoch end, not the previous step.
-            rows = rows.filter(\.epochEnd)
-            for i in rows.indices { rows[i].changed = i > 0 && rows[i].genotype != rows[i - 1].genotype }
-        }
+        // --epochs: `changed` relative to the previous epoch end, not the previous step.
+        let rows = try epochs ? replay.epochEnds() : replay.allSteps()
         if format == .json {
             StandardStreams.writeLine(json(rows))
         } else {

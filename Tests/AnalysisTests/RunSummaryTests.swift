@@ -21,23 +21,26 @@ struct RunSummaryTests {
         _ = try launcher.start(try CNNSearch(configuration: configuration, dataset: TinySearch.dataset), directory: dir, maxSteps: 3)
 
         let stopped = try RunSummary(directory: dir)
-        #expect(stopped.status["state"] == "running")
-        #expect(stopped.state == "interrupted")
-        #expect(stopped.lastStep == 3 && stopped.firstStep == 1 && stopped.historyRows == 3)
+        #expect(stopped.status["state"] == "stopped" && stopped.state == "stopped")
+        #expect(stopped.lastStep == 3 && stopped.firstStep == 0 && stopped.historyRows == 4)
         #expect(stopped.totalSteps == total, "known from the newest checkpoint's stream before the first epoch end")
         #expect(stopped.kind == "cnn-search" && stopped.method == "prime" && stopped.seed == 101)
         #expect(stopped.dataset == configuration.dataset.rawValue)
 
-        // Negative control: while a writer holds the run it is running, not interrupted.
+        // A process killed mid-run leaves `running` behind with its lock released: interrupted.
         let writer = try RunStore.open(at: dir)
+        try writer.writeStatus(.running, step: 3)
+        // Negative control: while a writer holds the run it is running, not interrupted.
         #expect(try RunSummary(directory: dir).state == "running")
         writer.close()
+        let killed = try RunSummary(directory: dir)
+        #expect(killed.status["state"] == "running" && killed.state == "interrupted")
 
         _ = try launcher.startOrResume(try CNNSearch(configuration: configuration, dataset: TinySearch.dataset), directory: dir, maxSteps: nil)
         let done = try RunSummary(directory: dir)
         let store = try RunStore.open(at: dir, readOnly: true)
         #expect(done.state == "finished")
-        #expect(done.lastStep == total && done.totalSteps == total && done.historyRows == total)
+        #expect(done.lastStep == total && done.totalSteps == total && done.historyRows == total + 1, "step 0 and every step")
         #expect(done.checkpointsKept == store.storedSteps && !done.checkpointsKept.isEmpty)
         #expect(done.newestStateDigest == (try store.history().last?.stateDigest))
         let genotype = try String(contentsOf: dir.appendingPathComponent("genotype.txt"), encoding: .utf8)

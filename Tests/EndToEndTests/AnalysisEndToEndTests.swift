@@ -46,7 +46,7 @@ import RunStore
 
         let same = try execute(exe, ["diff", a.path, fork.path])
         #expect(same.status == 0, "\(same.out)\(same.err)")
-        #expect(Self.lastLine(same.out) == "identical: 20 steps with the same state digests")
+        #expect(Self.lastLine(same.out) == "identical: 21 steps with the same state digests")
 
         // One element of the α planted at step 12 of a copy.
         let planted = dir.appendingPathComponent("planted")
@@ -75,13 +75,14 @@ import RunStore
         let differences = try #require(object["differences"] as? [[String: Any]])
         #expect(differences.map { $0["key"] as? String } == ["model/alphas_normal"])
 
-        // Another learning rate: the states part at step 1 and the flag's field is named.
+        // Another learning rate: the states part at step 0 (the SGD state holds the lr) and the
+        // flag's field is named.
         let lr = try Self.search(exe, dir, "lr", ["--lr", "0.05"])
         let changed = try execute(exe, ["diff", a.path, lr.path])
         #expect(changed.status == 1)
-        #expect(changed.out.contains("first diverging step: 1 "), "\(changed.out)")
+        #expect(changed.out.contains("first diverging step: 0 "), "\(changed.out)")
         #expect(changed.out.contains("  learningRate: 0.025 → 0.05"), "\(changed.out)")
-        #expect(Self.lastLine(changed.out).hasPrefix("different: first diverging step 1, first differing key "))
+        #expect(Self.lastLine(changed.out).hasPrefix("different: first diverging step 0, first differing key scalars/optimizer/sgd/lr"))
 
         let missing = try execute(exe, ["diff", a.path, dir.appendingPathComponent("nothing").path])
         #expect(missing.status == 1 && missing.err.hasPrefix("error: ") && missing.err.split(separator: "\n").count == 1)
@@ -93,14 +94,16 @@ import RunStore
         defer { try? FileManager.default.removeItem(at: dir) }
         let runs = dir.appendingPathComponent("runs")
         let run = try Self.search(exe, runs, "finished")
-        _ = try Self.search(exe, runs, "stopped", ["--max-steps", "3"])
+        let stoppedRun = try Self.search(exe, runs, "stopped", ["--max-steps", "3"])
+        // As a SIGKILL leaves it: status `running`, the lock free.
+        try Data("{\"state\":\"running\",\"step\":\"3\"}".utf8).write(to: stoppedRun.appendingPathComponent("status.json"))
 
         let inspect = try execute(exe, ["inspect", run.path])
         #expect(inspect.status == 0, "\(inspect.err)")
         let genotype = try String(contentsOf: run.appendingPathComponent("genotype.txt"), encoding: .utf8)
         #expect(inspect.out.contains("kind: cnn-search"))
         #expect(inspect.out.contains("status: finished"))
-        #expect(inspect.out.contains("steps in history: 1…20 (20 rows) of 20 in all"), "\(inspect.out)")
+        #expect(inspect.out.contains("steps in history: 0…20 (21 rows) of 20 in all"), "\(inspect.out)")
         #expect(inspect.out.contains(": " + genotype), "\(inspect.out)")
         #expect(Self.lastLine(inspect.out).hasPrefix("verifies: yes"))
         let asJSON = try execute(exe, ["inspect", run.path, "--format", "json"])

@@ -75,13 +75,13 @@ private let cpuHasAVX512 = ((try? String(contentsOfFile: "/proc/cpuinfo", encodi
         #expect(t.out.contains("MISMATCH at step 3"), "\(t.out)")
         #expect(t.out.contains("first differing tensor: arrays/\(key): digests differ"), "\(t.out)")
 
-        // A configuration value: the learning rate.
+        // A configuration value: the learning rate (the SGD state of step 0 holds it).
         let config = try Self.editedRecord("101-darts", in: dir) { o in
             o["configuration_json"] = (o["configuration_json"] as! String).replacingOccurrences(of: "\"learningRate\":0.025", with: "\"learningRate\":0.05")
         }
         let c = try execute(exe, ["audit", "--seeds", config.path, "--steps", "4"])
         #expect(c.status == 1, "\(c.out)\(c.err)")
-        #expect(c.out.contains("101-darts: MISMATCH at step 1"), "\(c.out)")
+        #expect(c.out.contains("101-darts: MISMATCH at step 0 (the first step compared)"), "\(c.out)")
         #expect(c.out.contains("configuration_json was edited after recording"), "\(c.out)")
 
         // Negative control of the unedited copy: the same route matches.
@@ -135,7 +135,7 @@ private let cpuHasAVX512 = ((try? String(contentsOfFile: "/proc/cpuinfo", encodi
         try text.replacingOccurrences(of: "\\\"learningRate\\\":0.025", with: "\\\"learningRate\\\":0.05").write(to: manifest, atomically: true, encoding: .utf8)
         let e = try execute(exe, ["audit", "--run", edited.path, "--from-step", "10", "--steps", "3"])
         #expect(e.status == 1, "\(e.out)\(e.err)")
-        #expect(e.out.contains("MISMATCH at step 11"), "\(e.out)")
+        #expect(e.out.contains("MISMATCH at step 10 (the first step compared)"), "\(e.out)")
         #expect(e.out.contains("run.json's configuration differs from the one step 10's checkpoint was written with: learningRate 0.025 → 0.05"), "\(e.out)")
     }
 

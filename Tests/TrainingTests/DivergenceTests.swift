@@ -45,7 +45,7 @@ struct DivergenceTests {
         }
         let store = try RunStore.open(at: dir, readOnly: true)
         #expect(store.latestStep == 2)
-        #expect(try store.history().map(\.step) == [1, 2])
+        #expect(try store.history().map(\.step) == [0, 1, 2])
         let status = try store.readStatus()
         #expect(status["state"] == "diverged" && status["step"] == "3" && status["quantity"] == "training loss")
         #expect(status["newest_checkpoint"] == "2")

@@ -148,14 +148,17 @@ public struct Audit {
                                                 + (origin.isSound ? ["the checkpoint's contents hash to another state digest than the history recorded for step \(start)"] : []))
             return result
         }
-        result.stepsCompared = 1
-        result.firstStep = start
-        let kind = try RunLauncher(kinds: kinds).load(store, step: start)
-        var notes: [String] = []
+        // The configuration run.json gives must be the one the steps were made with.
         if let config = origin.configurationJSON, config != store.configurationJSON {
-            notes.append("run.json's configuration differs from the one step \(start)'s checkpoint was written with: "
-                         + configurationDifferences(config, store.configurationJSON))
+            result.mismatch = AuditMismatch(step: start, referenceDigest: recorded?.stateDigest ?? "(no history row)",
+                                            executedDigest: "(not re-executed)", tensors: [], history: [],
+                                            notes: ["run.json's configuration differs from the one step \(start)'s checkpoint was written with: "
+                                                    + configurationDifferences(config, store.configurationJSON)])
+            return result
         }
+        result.stepsCompared = 1
+        let kind = try RunLauncher(kinds: kinds).load(store, step: start)
+        let notes: [String] = []
         try Reexecution.run(kind, steps: count) { executed in
             guard let reference = digests[executed.step] else { return false }
             result.stepsCompared += 1
