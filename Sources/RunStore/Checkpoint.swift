@@ -35,6 +35,10 @@ public struct HistoryRow: Sendable, Equatable {
     public var stateDigest: String
     /// Whether the step ended an epoch (the store fills it from `commit(_:history:epochEnd:)`).
     public var epochEnd: Bool
+    /// SHA-256 over the row itself (`StateDigest.row`), filled by the store on commit and
+    /// checked by `verify`; empty for rows written before row digests existed. Derived, so not
+    /// part of `==`.
+    public var rowDigest: String = ""
 
     public init(step: Int, values: [String: Double] = [:], arrays: [String: StoredArray] = [:],
                 stateDigest: String = "", epochEnd: Bool = false) {

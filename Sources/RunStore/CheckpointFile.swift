@@ -16,6 +16,9 @@ enum CheckpointFile {
         var row: HistoryRow
         var configurationJSON: String
         var environment: [String: String]
+        /// Nil for checkpoints written before they carried the run's identity.
+        var runIdentity: String?
+        var historyFirstStep: Int?
         var tensorCount: Int
     }
 
@@ -72,6 +75,6 @@ enum CheckpointFile {
             throw StoreError.unreadable(file: url.path, reason: "incomplete checkpoint")
         }
         return Contents(header: h, checkpoint: c, row: row, configurationJSON: config, environment: env,
-                        tensorCount: c.arrays.count + row.arrays.count)
+                        runIdentity: report.runIdentity, historyFirstStep: report.historyFirstStep, tensorCount: c.arrays.count + row.arrays.count)
     }
 }

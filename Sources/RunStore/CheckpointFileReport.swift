@@ -37,6 +37,11 @@ public struct CheckpointFileReport: Sendable {
     public var historyRow: HistoryRow?
     public var configurationJSON: String?
     public var environment: [String: String]?
+    /// `/meta/run_identity`: the SHA-256 of the run.json the checkpoint was written for (nil:
+    /// written before checkpoints carried it).
+    public var runIdentity: String?
+    /// `/meta/history_first_step`: the step the run's history starts at (nil: not recorded).
+    public var historyFirstStep: Int?
     /// Empty for a sound file; the first is the one `CheckpointFile.read` throws.
     public var problems: [StoreError] = []
     public var isSound: Bool { problems.isEmpty }
@@ -124,15 +129,31 @@ public struct CheckpointFileReport: Sendable {
                 }
                 row.arrays[key] = array
             }
+            // Rows written before row digests existed have none (or an empty one): not checked.
+            if try h.hasAttribute("row_digest") {
+                row.rowDigest = try h.stringAttribute("row_digest")
+                if !row.rowDigest.isEmpty, row.rowDigest != StateDigest.row(row) {
+                    throw StoreError.digestMismatch(file: url.path, key: "history_row")
+                }
+            }
         }) { historyRow = row }
-        var config: String?, env: [String: String]?
+        var config: String?, env: [String: String]?, identity: String?, firstStep: Int?
         _ = attempt {
             let meta = try opened.openGroup("meta")
             config = try meta.readString("configuration_json")
             env = try RunManifest.decodeStringMap(try meta.readString("environment_json"), file: url.path)
+            if try meta.contains("run_identity") { identity = try meta.readString("run_identity") }
+            if try meta.contains("history_first_step") {
+                guard case .int64(let v) = try meta.readArray("history_first_step").data, v.count == 1 else {
+                    throw StoreError.unreadable(file: url.path, reason: "meta/history_first_step is not one int64")
+                }
+                firstStep = Int(v[0])
+            }
         }
         configurationJSON = config
         environment = env
+        runIdentity = identity
+        historyFirstStep = firstStep
     }
 
     private static func storeError(_ error: Error, _ url: URL) -> StoreError {

@@ -152,6 +152,15 @@ extension CheckpointTemplate {
         }
     }
 
+    /// Writes the row digest (computed from the row once its state digest is known) into the
+    /// image filled last.
+    func setRowDigest(_ hex: String) {
+        precondition(hex.utf8.count == 64 && rowDigest.offset >= 0 && rowDigest.offset + 64 <= bytes.count,
+                     "CheckpointTemplate: row digest outside its range")
+        let region = rowDigest
+        bytes.replaceSubrange(region.offset..<region.offset + 64, with: hex.utf8)
+    }
+
     /// Writes the 64 lowercase hex digits of `digest` at `p`.
     static func writeHex(_ digest: SHA256.Digest, to p: UnsafeMutableRawPointer) {
         digest.withUnsafeBytes { raw in

@@ -22,6 +22,8 @@ final class CheckpointTemplate {
     var isReusable = true
     var step = Region(offset: 0, length: 8), epochEnd = Region(offset: 0, length: 8)
     var stateDigest = Region(offset: 0, length: 64)
+    /// `/history_row`'s `row_digest` attribute (FORMAT.md §5).
+    var rowDigest = Region(offset: 0, length: 64)
     private(set) var arrays: [String: ArraySlot] = [:]
     private(set) var scalars: [String: Region] = [:]
     private(set) var integers: [String: Region] = [:]
@@ -39,8 +41,10 @@ final class CheckpointTemplate {
     /// Builds the file for `c` and `row` with HDF5 and records where every value lives.
     /// `name` (never created on disk) names the in-memory file in errors.
     init(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String], epochEnd isEpochEnd: Bool,
-         configurationJSON: String, environment: [String: String], name: String) throws {
-        precondition(row.stateDigest.utf8.count <= 64, "CheckpointTemplate: the state digest is at most 64 characters")
+         configurationJSON: String, environment: [String: String], runIdentity: String = "",
+         historyFirstStep: Int? = nil, name: String) throws {
+        precondition(row.stateDigest.utf8.count <= 64 && row.rowDigest.utf8.count <= 64,
+                     "CheckpointTemplate: the state and row digests are at most 64 characters")
         let unique = HDF5.withLock { Self.counter += 1; return Self.counter }
         let file = try HDF5File.createInMemory(name: "\(name).\(getpid()).\(unique)")
         // Attributes first hold unique placeholders, found afterwards in the image: 64-char
@@ -61,6 +65,9 @@ final class CheckpointTemplate {
         let meta = try file.createGroup("meta")
         try meta.createString("configuration_json", configurationJSON)
         try meta.createString("environment_json", RunManifest.encodeSorted(environment))
+        // Binds the checkpoint to its run (RunStore+Binding); not part of the state digest.
+        if !runIdentity.isEmpty { try meta.createString("run_identity", runIdentity) }
+        if let first = historyFirstStep { try meta.createDataset("history_first_step", .int64(shape: [], [Int64(first)])) }
 
         var pendingArrays: [(key: String, inRow: Bool, index: Int)] = []
         func createArrays(_ values: [String: StoredArray], digests: [String: String], under root: HDF5Group, inRow: Bool) throws {
@@ -104,6 +111,8 @@ final class CheckpointTemplate {
             strings[key] = try region(try p.createString(n, value, width: width), length: width)
         }
         let h = try file.createGroup("history_row")
+        let rowDigestIndex = placeholderCount
+        attributes.append((try h.createAttribute("row_digest", string: placeholder(), width: 64), rowDigestIndex, row.rowDigest))
         w = KeyedGroupWriter(root: try h.createGroup("values"))
         for key in StateDigest.sortedKeys(row.values.keys) {
             let (p, n) = try w.parent(of: key)
@@ -127,6 +136,7 @@ final class CheckpointTemplate {
         step.offset = stepOffset
         epochEnd.offset = endOffset
         stateDigest.offset = found[digestIndex]
+        rowDigest.offset = found[rowDigestIndex]
         for p in pendingArrays {
             if p.inRow { rowArrays[p.key]!.digest.offset = found[p.index] } else { arrays[p.key]!.digest.offset = found[p.index] }
         }
@@ -188,7 +198,7 @@ final class CheckpointTemplate {
     func fits(_ c: Checkpoint, row: HistoryRow) -> Bool {
         guard isReusable, c.arrays.count == arrays.count, c.scalars.count == scalars.count, c.integers.count == integers.count,
               c.strings.count == strings.count, row.values.count == rowValues.count, row.arrays.count == rowArrays.count,
-              row.stateDigest.utf8.count <= 64 else {
+              row.stateDigest.utf8.count <= 64, row.rowDigest.utf8.count <= 64 else {
             return false
         }
         func same(_ a: [String: StoredArray], _ slots: [String: ArraySlot]) -> Bool {
@@ -228,6 +238,7 @@ final class CheckpointTemplate {
             put(step, value: Int64(c.step).littleEndian)
             put(epochEnd, value: Int64(isEpochEnd ? 1 : 0).littleEndian)
             put(stateDigest, text: row.stateDigest)
+            put(rowDigest, text: row.rowDigest)
             putArrays(c.arrays, arrays, digests: tensorDigests)
             for (key, r) in scalars { put(r, value: c.scalars[key]!.bitPattern.littleEndian) }
             for (key, r) in integers { put(r, value: c.integers[key]!.littleEndian) }

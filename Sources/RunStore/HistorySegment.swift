@@ -46,6 +46,8 @@ enum HistorySegment {
         try file.createDataset("step", .int64(shape: [n], rows.map { Int64($0.step) }), options: opts)
         try file.createDataset("epoch_end", .uint8(shape: [n], rows.map { $0.epochEnd ? 1 : 0 }), options: opts)
         try file.createStrings("state_digest", rows.map(\.stateDigest), options: opts)
+        // Rows written before row digests existed keep an empty one: never blessed afterwards.
+        try file.createStrings("row_digest", rows.map(\.rowDigest), options: opts)
         do {
             let w = KeyedGroupWriter(root: try file.createGroup("values"))
             for key in schema.values {
@@ -63,6 +65,14 @@ enum HistorySegment {
         let bytes = try file.image()
         try file.close()
         return bytes
+    }
+
+    /// The segment's `first_step` attribute (the header only).
+    static func firstStep(_ url: URL) throws -> Int {
+        guard HDF5File.hasSignature(url) else { throw StoreError.notOurs(file: url.path, reason: "no HDF5 signature") }
+        do { return Int(try HDF5File.open(url).int64Attribute("first_step")) } catch let e as HDF5Error {
+            throw StoreError.unreadable(file: url.path, reason: "\(e.object): \(e.message)")
+        }
     }
 
     static func read(_ url: URL) throws -> [HistoryRow] {
@@ -84,6 +94,11 @@ enum HistorySegment {
                 throw StoreError.unreadable(file: url.path, reason: "columns disagree on the row count")
             }
             var rows = (0..<n).map { HistoryRow(step: Int(steps[$0]), stateDigest: digests[$0], epochEnd: ends[$0] != 0) }
+            if try file.contains("row_digest") {
+                let rowDigests = try file.readStrings("row_digest")
+                guard rowDigests.count == n else { throw StoreError.unreadable(file: url.path, reason: "row_digest has the wrong row count") }
+                for i in 0..<n { rows[i].rowDigest = rowDigests[i] }
+            }
             for (key, parent, name) in try KeyedGroupReader.datasets(under: try file.openGroup("values")) {
                 guard case .float64(let v) = try parent.readArray(name).data, v.count == n else {
                     throw StoreError.unreadable(file: url.path, reason: "values/\(key) is not \(n) float64")

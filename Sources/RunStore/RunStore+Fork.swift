@@ -5,13 +5,16 @@ import Foundation
 
 extension RunStore {
     /// New run at `url` holding this run's config, history rows up to `step` and that checkpoint,
-    /// plus `files` (name → text, e.g. the data records).
+    /// plus `files` (name → text, e.g. the data records). The checkpoint must belong to this
+    /// run.json; with history rows lost before `step`, the fork's history starts after the last lost one.
     public func fork(step: Int, into target: URL, files: [String: String] = [:]) throws -> RunStore {
         guard storedSteps.contains(step) else { throw StoreError.missingStep(run: url.path, step: step) }
         let contents = try CheckpointFile.read(checkpointURL(step))
-        let rows = try history().filter { $0.step < step }
+        if let problem = bindingProblem(contents, file: checkpointURL(step)) { throw problem }
+        let rows = try contiguousRows(before: step)
         let fork = try RunStore.create(at: target, configurationJSON: configurationJSON,
                                        environment: environment, retention: retention, runKind: runKind, files: files)
+        fork.historyFirstStep = rows.first?.step ?? step
         try fork.writeCheckpoint(contents.checkpoint, row: contents.row,
                                  tensorDigests: contents.checkpoint.arrays.mapValues(StateDigest.tensor))
         for row in rows + [contents.row] { try fork.appendHistory(row) }

@@ -65,10 +65,7 @@ extension RunStore {
             break
         }
         try scan()
-        if let row = recoveredRow {
-            try appendHistory(row)
-            recoveredRow = nil
-        }
+        try restoreRecoveredHistory()
         return moved
     }
 

@@ -19,16 +19,36 @@ public final class RunStore {
     public let runKind: String
     /// Opened with `readOnly: true`: nothing on disk is ever changed.
     public let isReadOnly: Bool
+    /// SHA-256 of run.json as it was opened (`identity()`), written into every new checkpoint
+    /// and checked against each one loaded (RunStore+Binding).
+    public private(set) var runIdentity = ""
 
     /// Steps whose full state is still on disk, ascending.
     public private(set) var storedSteps: [Int]
     private var epochEnds: Set<Int>
     /// Index of the last history segment and its rows (the only segment ever rewritten).
-    private var openSegmentIndex: Int
-    private var openSegmentRows: [HistoryRow]
-    /// A row recovered from the newest checkpoint when a crash hit between the checkpoint's
-    /// rename and the history write (read-only opens keep it only in memory).
-    var recoveredRow: HistoryRow?
+    private(set) var openSegmentIndex: Int
+    private(set) var openSegmentRows: [HistoryRow]
+    /// Rows no segment holds, read from their kept checkpoints (RunStore+HistoryRecovery): the
+    /// newest step's after a crash between the checkpoint's rename and the history write, or
+    /// several after `history/` or a segment was deleted. Ascending; read-only opens keep them
+    /// only in memory.
+    var recoveredRows: [HistoryRow] = []
+    var recoveredRow: HistoryRow? { recoveredRows.last }
+    /// Steps from the run's first to its newest recoverable one that neither a segment nor a
+    /// readable checkpoint holds, ascending: a writer's open refuses them.
+    public internal(set) var lostHistorySteps: [Int] = []
+    /// The step the run's history starts at (0; a fork's or an old run's may start later),
+    /// recorded in every checkpoint so a deleted `history/` knows which rows it lacked. Nil
+    /// until the first commit.
+    var historyFirstStep: Int? {
+        didSet { if historyFirstStep != oldValue { template = nil } }
+    }
+    /// The steps whose history rows a writer's open rebuilt from their checkpoints (the newest
+    /// one alone after a crash mid-commit; several after `history/` was deleted).
+    public internal(set) var rebuiltHistorySteps: [Int] = []
+    /// Segment indices below the last one whose file is missing.
+    public internal(set) var missingSegments: [Int] = []
     /// Checkpoint files the scan could not read (header, or the newest one's history row), by
     /// step: `resume` falls back past them, `verify` reports them.
     public internal(set) var damagedCheckpoints: [Int: StoreError] = [:]
@@ -47,7 +67,7 @@ public final class RunStore {
                                              DataFingerprint.fileName, DataLocation.fileName]
 
     public var latestStep: Int? {
-        [storedSteps.last, recoveredRow?.step, openSegmentRows.last?.step].compactMap { $0 }.max()
+        [storedSteps.last, recoveredRows.last?.step, openSegmentRows.last?.step].compactMap { $0 }.max()
     }
 
     private init(url: URL, manifest: RunManifest, readOnly: Bool) {
@@ -105,6 +125,7 @@ public final class RunStore {
             throw error
         }
         let store = RunStore(url: url, manifest: manifest, readOnly: false)
+        store.runIdentity = try store.identity()
         try store.acquireLock()
         return store
     }
@@ -133,16 +154,14 @@ public final class RunStore {
         }
         let manifest = try RunManifest.read(url.appendingPathComponent(RunManifest.fileName))
         let store = RunStore(url: url, manifest: manifest, readOnly: readOnly)
+        store.runIdentity = try store.identity()
         if !readOnly {
             AtomicFile.removeStaleRunTemporaries(besides: store.url)
             try store.acquireLock()
             for dir in [store.url, store.checkpointsURL, store.historyURL] { AtomicFile.removeTemporaries(in: dir) }
         }
         try store.scan()
-        if !readOnly, let row = store.recoveredRow {
-            try store.appendHistory(row)
-            store.recoveredRow = nil
-        }
+        if !readOnly { try store.restoreRecoveredHistory() }
         return store
     }
 
@@ -169,23 +188,18 @@ public final class RunStore {
             }
         }
         let indices = segmentIndices()
-        for (i, idx) in indices.enumerated() where idx != i {
-            throw StoreError.historyMismatch(file: historyURL.path, reason: "segment \(HistorySegment.fileName(index: i)) is missing")
-        }
+        missingSegments = (0..<((indices.last ?? -1) + 1)).filter { !indices.contains($0) }
         openSegmentIndex = indices.last ?? -1
         openSegmentRows = openSegmentIndex >= 0 ? try HistorySegment.read(segmentURL(openSegmentIndex)) : []
-        recoveredRow = nil
-        if let newest = storedSteps.last, newest > (openSegmentRows.last?.step ?? Int.min), damagedCheckpoints[newest] == nil {
-            do { recoveredRow = try CheckpointFile.read(checkpointURL(newest)).row } catch {
-                damagedCheckpoints[newest] = try Self.storeError(error, file: checkpointURL(newest))
-            }
-        }
+        try recoverHistoryFromCheckpoints()
     }
 
     /// `error` as the store's error for `file`. A newer format is no damage (falling back past
-    /// it would drop a newer build's steps): it is rethrown.
+    /// it would drop a newer build's steps), nor is a checkpoint of another run.json (falling
+    /// back would continue under the edited one): both are rethrown.
     static func storeError(_ error: Error, file: URL) throws -> StoreError {
         if case .newerFormat? = error as? StoreError { throw error }
+        if case .runMismatch? = error as? StoreError { throw error }
         return error as? StoreError ?? .unreadable(file: file.path, reason: "\(error)")
     }
 
@@ -214,17 +228,21 @@ public final class RunStore {
         }
         var row = history
         row.epochEnd = epochEnd
+        if historyFirstStep == nil { historyFirstStep = checkpoint.step }
         // A state with the kept template's layout was validated when the template was built:
         // one pass fills the image and computes the digests (CheckpointTemplate+Commit).
         let image: [UInt8]
         if let t = template, let digest = t.fillComputingDigest(checkpoint, row: row, epochEnd: epochEnd) {
             row.stateDigest = digest
+            row.rowDigest = StateDigest.row(row)
+            t.setRowDigest(row.rowDigest)
             image = t.image()
         } else {
             template = nil  // a failed fill may have left its image half-written
             try validate(checkpoint, history)
             let tensorDigests = StateDigest.tensors(checkpoint.arrays)
             row.stateDigest = StateDigest.whole(checkpoint, tensorDigests: tensorDigests)
+            row.rowDigest = StateDigest.row(row)
             image = try checkpointImage(checkpoint, row: row, tensorDigests: tensorDigests)
         }
         do {
@@ -307,6 +325,7 @@ public final class RunStore {
 
     /// The commit point: after the rename the step is committed.
     func writeCheckpoint(_ c: Checkpoint, row: HistoryRow, tensorDigests: [String: String]) throws {
+        if historyFirstStep == nil { historyFirstStep = c.step }
         try writeFile(checkpointURL(c.step), bytes: try checkpointImage(c, row: row, tensorDigests: tensorDigests))
         storedSteps.append(c.step)
         if row.epochEnd { epochEnds.insert(c.step) }
@@ -327,7 +346,7 @@ public final class RunStore {
         template = nil  // release the old in-memory file first
         let t = try CheckpointTemplate(c, row: row, tensorDigests: tensorDigests, epochEnd: row.epochEnd,
                                        configurationJSON: configurationJSON, environment: checkpointEnvironment,
-                                       name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
+                                       runIdentity: runIdentity, historyFirstStep: historyFirstStep, name: checkpointsURL.appendingPathComponent("\(AtomicFile.temporaryPrefix)template").path)
         template = t
         return t.image()
     }
@@ -366,10 +385,13 @@ public final class RunStore {
 
     // MARK: - Read
 
-    /// The full state of `step`, after verifying every tensor digest and the whole-state digest.
+    /// The full state of `step`, after verifying every tensor digest and the whole-state digest,
+    /// and that it was written for this run.json (RunStore+Binding).
     public func load(step: Int) throws -> Checkpoint {
         guard storedSteps.contains(step) else { throw StoreError.missingStep(run: url.path, step: step) }
-        return try CheckpointFile.read(checkpointURL(step)).checkpoint
+        let contents = try CheckpointFile.read(checkpointURL(step))
+        if let problem = bindingProblem(contents, file: checkpointURL(step)) { throw problem }
+        return contents.checkpoint
     }
 
     /// Every history row, ascending by step.
@@ -378,8 +400,8 @@ public final class RunStore {
         for idx in segmentIndices() {
             rows += idx == openSegmentIndex ? openSegmentRows : try HistorySegment.read(segmentURL(idx))
         }
-        if let r = recoveredRow { rows.append(r) }
-        return rows
+        // Recovered rows follow the segments' unless a segment between others is missing.
+        return missingSegments.isEmpty ? rows + recoveredRows : (rows + recoveredRows).sorted { $0.step < $1.step }
     }
 
     // MARK: - Status and artifacts

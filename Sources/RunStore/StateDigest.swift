@@ -36,6 +36,22 @@ public enum StateDigest {
         return text.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 
+    /// Row digest (FORMAT.md §5): SHA-256 over "dartsprime-row-v1\n", "step <n>\n",
+    /// "epoch_end <0|1>\n", "state_digest <hex>\n", then one line per value
+    /// "V <name> <float64 bits as 16 hex>\n" and per array "A <name> <dtype> <d0,...> <tensor hex>\n",
+    /// each section in name byte order. Not part of the state digest.
+    public static func row(_ r: HistoryRow) -> String {
+        var text = "dartsprime-row-v1\nstep \(r.step)\nepoch_end \(r.epochEnd ? 1 : 0)\nstate_digest \(r.stateDigest)\n"
+        for key in sortedKeys(r.values.keys) {
+            text += "V \(key) \(String(r.values[key]!.bitPattern, radix: 16).leftPadded(16))\n"
+        }
+        for key in sortedKeys(r.arrays.keys) {
+            let a = r.arrays[key]!
+            text += "A \(key) \(a.dtype.rawValue) \(a.shape.map(String.init).joined(separator: ",")) \(tensor(a))\n"
+        }
+        return hex(SHA256.hash(data: Data(text.utf8)))
+    }
+
     /// Hex SHA-256 of a string value's UTF-8 bytes (its `T` line in the whole-state digest).
     public static func string(_ value: String) -> String { hex(SHA256.hash(data: Data(value.utf8))) }
 

@@ -16,6 +16,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     case locked(path: String)
     case io(file: String, reason: String)
     case historyMismatch(file: String, reason: String)
+    /// A checkpoint written for another run.json than the run's (run.json edited, or the
+    /// checkpoint copied in from another run): `reason` names the differing fields.
+    case runMismatch(manifest: String, checkpoint: String, reason: String)
+    /// History rows that neither a segment nor a kept checkpoint holds (`reason` says which and
+    /// how the run can still be continued).
+    case historyLost(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +40,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
         case .locked(let p): "\(p): another process holds this run open for writing."
         case .io(let f, let r): "\(f): \(r)."
         case .historyMismatch(let f, let r): "\(f): history does not match the checkpoints (\(r))."
+        case .runMismatch(let m, let c, let r):
+            "\(m) does not match \(c) (\(r)); run.json was edited or the checkpoint was copied from another run."
+        case .historyLost(let f, let r): "\(f): \(r)."
         }
     }
 }

@@ -79,6 +79,7 @@ public struct RunLauncher {
                             acceptChangedData: acceptChangedData, progress: progress)
         }
         let store = try RunStore.open(at: directory)
+        noticeRebuiltHistory(store)
         let data = try DataCheck(store, override: dataDirectory, acceptChanged: acceptChangedData, command: "resume", notice: notice)
         let kind = try fresh(store, dataDirectory: data.relocation)
         data.noticeIfUnchecked(kind, notice)
@@ -118,6 +119,9 @@ public struct RunLauncher {
         let kind = try fresh(original, dataDirectory: data.relocation)
         data.noticeIfUnchecked(kind, notice)
         let store = try original.fork(step: from, into: into, files: try data.files)
+        if original.historyLoss() != nil, let start = try store.history().first?.step, start > 0 {
+            notice("fork: \(original.url.path) has lost history rows before step \(from); the history of \(store.url.path) starts at step \(start)")
+        }
         try restore(kind, from: try store.load(step: from), of: store)
         if kind.isFinished {
             throw TrainingError.finished("step \(from) of \(original.url.path) is the end of its run (\(kind.totalSteps) steps); nothing to continue in \(store.url.path)")
@@ -141,6 +145,13 @@ public struct RunLauncher {
             notice("resume: " + Self.fallbackDescription(latest: latest, damaged: damaged, moved: moved, newest: newest?.step))
         }
         return newest
+    }
+
+    /// Says so when opening rebuilt more history than a crash mid-commit loses (its newest row).
+    private func noticeRebuiltHistory(_ store: RunStore) {
+        let steps = store.rebuiltHistorySteps
+        guard steps.count > 1, let first = steps.first, let last = steps.last else { return }
+        notice("resume: history rows \(first)..\(last) were missing and were rebuilt from their checkpoints")
     }
 
     /// One line: which checkpoints were damaged or missing (`latest`: the newest step the run
@@ -200,6 +211,7 @@ public struct RunLauncher {
             return try start(kind, directory: directory, maxSteps: maxSteps, progress: progress)
         }
         let store = try RunStore.open(at: directory)
+        noticeRebuiltHistory(store)
         guard store.runKind == type(of: kind).kindName, store.configurationJSON == (try kind.configurationJSON()) else {
             throw TrainingError.invalidConfiguration(
                 "\(manifest.path) holds a \(store.runKind) run with another configuration; choose another run directory")

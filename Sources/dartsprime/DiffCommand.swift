@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import Training
 import Analysis
+import RunStore
 
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -15,6 +15,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let store = try RunStore.open(at: URL(fileURLWithPath: runDirectory), readOnly: true)
         let report = try store.verify()
+        for note in report.notes { StandardStreams.writeLine("note: \(note)") }
         // One line per problem (each names its file); the last goes through the exit path.
         if let last = report.problems.last {
             for problem in report.problems.dropLast() { StandardStreams.writeError("error: \(problem)\n") }

@@ -1,5 +1,6 @@
 // Field-by-field differences of two JSON configurations (nested objects flattened to dotted
-// names) and of two environments, for `diff` and `audit`.
+// names) and of two string maps: for `diff` and `audit`, and for the store naming what an edited
+// run.json changed (it lives here because the store needs it and Analysis sees the store).
 
 import Foundation
 
