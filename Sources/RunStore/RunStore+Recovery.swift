@@ -19,11 +19,11 @@ extension RunStore {
 
     /// The newest stored step whose checkpoint reads back whole (every digest verified), and the
     /// newer stored checkpoints that did not, newest first. Reads only; a checkpoint of a newer
-    /// format is an error, not damage.
+    /// format, or one not written for this run.json, is an error, not damage.
     public func newestIntactCheckpoint() throws -> (checkpoint: Checkpoint?, damaged: [DamagedCheckpoint]) {
         var damaged: [DamagedCheckpoint] = []
         for step in storedSteps.reversed() {
-            do { return (try load(step: step), damaged) } catch {
+            do { return (try loadBound(step: step), damaged) } catch {
                 damaged.append(DamagedCheckpoint(step: step, problem: try Self.storeError(error, file: checkpointURL(step))))
             }
         }

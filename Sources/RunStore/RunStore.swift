@@ -385,9 +385,17 @@ public final class RunStore {
 
     // MARK: - Read
 
-    /// The full state of `step`, after verifying every tensor digest and the whole-state digest,
-    /// and that it was written for this run.json (RunStore+Binding).
+    /// The full state of `step`, after verifying every tensor digest and the whole-state digest.
+    /// It may have been written for another run.json: analysis (audit, diff, replay) reads it to
+    /// explain differences; continuing a run uses `loadBound`.
     public func load(step: Int) throws -> Checkpoint {
+        guard storedSteps.contains(step) else { throw StoreError.missingStep(run: url.path, step: step) }
+        return try CheckpointFile.read(checkpointURL(step)).checkpoint
+    }
+
+    /// `load`, refusing a checkpoint not written for this run.json (RunStore+Binding): what
+    /// resume and fork continue from.
+    public func loadBound(step: Int) throws -> Checkpoint {
         guard storedSteps.contains(step) else { throw StoreError.missingStep(run: url.path, step: step) }
         let contents = try CheckpointFile.read(checkpointURL(step))
         if let problem = bindingProblem(contents, file: checkpointURL(step)) { throw problem }

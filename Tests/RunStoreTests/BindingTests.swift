@@ -27,11 +27,11 @@ extension StoreSuite {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try committedRun(dir, steps: 0...3)
-        #expect(try RunStore.open(at: run).load(step: 3) == sampleCheckpoint(step: 3))  // negative control
+        #expect(try RunStore.open(at: run).loadBound(step: 3) == sampleCheckpoint(step: 3))  // negative control
         try editRunJSON(run) { $0["configuration_json"] = "{\"lr\":0.2,\"seed\":1}" }
         let store = try RunStore.open(at: run)
         do {
-            _ = try store.load(step: 3)
+            _ = try store.loadBound(step: 3)
             Issue.record("an edited run.json was accepted")
         } catch let e as StoreError {
             guard case .runMismatch = e else { Issue.record("\(e)"); return }
@@ -39,6 +39,7 @@ extension StoreSuite {
             #expect(text.contains(run.appendingPathComponent("run.json").path) && text.contains("lr: 0.1 → 0.2")
                     && !text.contains("seed") && !text.contains("\n"), "\(text)")
         }
+        #expect(try store.load(step: 3) == sampleCheckpoint(step: 3))  // analysis still reads it
         // Not damage: resume's fallback must not move the checkpoints aside.
         #expect(throws: StoreError.self) { try store.newestIntactCheckpoint() }
         #expect(store.storedSteps == [1, 2, 3])
@@ -56,13 +57,13 @@ extension StoreSuite {
         let a = try RunStore.open(at: run, readOnly: true), b = try RunStore.open(at: other, readOnly: true)
         #expect(a.configurationJSON == b.configurationJSON && a.runIdentity != b.runIdentity)
         #expect(CheckpointFileReport(inspecting: a.checkpointURL(2)).runIdentity == a.runIdentity)
-        #expect(try a.load(step: 2) == sampleCheckpoint(step: 2) && a.verify().isClean && a.verify().notes.isEmpty)
+        #expect(try a.loadBound(step: 2) == sampleCheckpoint(step: 2) && a.verify().isClean && a.verify().notes.isEmpty)
         // Step 2 of `other` copied over step 2 of `run`: refused on load, reported by verify.
         try FileManager.default.removeItem(at: a.checkpointURL(2))
         try FileManager.default.copyItem(at: b.checkpointURL(2), to: a.checkpointURL(2))
         let copied = try RunStore.open(at: run, readOnly: true)
-        #expect(throws: StoreError.self) { try copied.load(step: 2) }
-        #expect(try copied.load(step: 1) == sampleCheckpoint(step: 1))
+        #expect(throws: StoreError.self) { try copied.loadBound(step: 2) }
+        #expect(try copied.loadBound(step: 1) == sampleCheckpoint(step: 1))
         let problems = try copied.verify().problems
         #expect(problems.count == 1 && "\(problems[0])".contains("step-00000002.h5") && "\(problems[0])".contains("SHA-256"), "\(problems)")
     }
@@ -80,7 +81,7 @@ extension StoreSuite {
                                              configurationJSON: s.configurationJSON, environment: [:], name: "old")
         try Data(image).write(to: s.checkpointURL(1))
         #expect(CheckpointFileReport(inspecting: s.checkpointURL(1)).runIdentity == nil)
-        #expect(try s.load(step: 1) == c)
+        #expect(try s.loadBound(step: 1) == c)
         let report = try RunStore.open(at: run, readOnly: true).verify()
         #expect(report.isClean && report.notes.count == 1 && report.notes[0].contains("steps 1)"), "\(report)")
     }
