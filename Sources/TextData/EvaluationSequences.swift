@@ -7,6 +7,10 @@ public struct EvaluationSequences: RandomAccessCollection, Sendable {
     public let data: TokenMatrix
     public let bptt: Int
 
+    /// SPEC §7's columns (batch sizes) for the validation and the test split.
+    public static let validationColumns = 10
+    public static let testColumns = 1
+
     /// Throws when the matrix has fewer than 2 rows (nothing to predict).
     public init(data: TokenMatrix, bptt: Int) throws {
         precondition(bptt >= 1, "an evaluation batch is at least one row long, got bptt \(bptt)")

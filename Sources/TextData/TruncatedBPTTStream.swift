@@ -28,6 +28,11 @@ public struct TrainingBatch: Sendable, Equatable {
 ///
 /// Passes start lazily, as `BatchStream`'s do: the cursor returns to row 0 when the next batch
 /// is requested after a full pass or a `restart()`.
+///
+/// A run kind uses it as the CNN search uses its `BatchStream`s: `batchesPerEpoch` is
+/// `batchesPerPass`, `restart()` when the trainer's `batchInEpoch` is 0, the state under its own
+/// key; the step's α batch is `alphaMatrix.cyclicBatch(trainRow: batch.row, length: bptt)` (it
+/// depends on the train cursor only, so it needs no state of its own).
 public struct TruncatedBPTTStream: Sendable {
     public let data: TokenMatrix
     public let bptt: Int

@@ -36,8 +36,11 @@ import Testing
         #expect(train.rows == 73_760 / 256 && train.rows == 288)
         let stream = try TruncatedBPTTStream(data: train, bptt: 35, random: .init(seed: 0))
         #expect(stream.batchesPerPass == 8)
-        let eval = try EvaluationSequences(data: try TokenMatrix(batchifying: c.valid, columns: 10), bptt: 35)
+        #expect(train.cyclicBatch(trainRow: 300, length: 35).row == 300 % 287)
+        let eval = try EvaluationSequences(data: try TokenMatrix(batchifying: c.valid, columns: EvaluationSequences.validationColumns), bptt: 35)
         #expect(eval.data.rows == 8_243 && eval.count == (8_243 - 1 + 34) / 35)
+        let test = try EvaluationSequences(data: try TokenMatrix(batchifying: c.test, columns: EvaluationSequences.testColumns), bptt: 35)
+        #expect(test.data.rows == 82_430 && test.reduce(0) { $0 + $1.length } == 82_429)
 
         // Baselines a trained model must beat on the test file: uniform 7 596, unigram fitted on
         // valid with add-one smoothing, and the test file's own (in-sample) unigram perplexity.
