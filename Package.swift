@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
         // The evaluation network of SPEC §6 (a genotype's cells trained from scratch), its loss,
         // and the evaluation as a run kind of the trainer.
-        .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "RunStore", "Training"]),
+        .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "TextData", "RunStore", "Training"]),
         // Reads run directories back: replay of discretisation, state comparison, run diffs and
         // summaries (and, later, audits and exports).
         .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Evaluation", "ImageData", "Training"]),
@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Search", "Evaluation", "Architecture", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
         // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
+            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "TextData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "RunStore", "DartsCore", "DartsNN"]),
         // The PyTorch fixtures' reader, shared by the test targets that compare against them.
         .target(name: "FixtureSupport", dependencies: ["CHDF5"], path: "Tests/FixtureSupport"),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DartsCore", "DartsNN", "Architecture", "FixtureSupport", "Training", "RunStore", "ImageData", "TestSupport", "Search"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DartsCore", "DartsNN", "Architecture", "FixtureSupport", "Training", "RunStore", "ImageData", "TextData", "TestSupport", "Search"]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "FixtureSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),

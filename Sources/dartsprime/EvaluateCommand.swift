@@ -14,7 +14,7 @@ extension EvaluationProfile: ExpressibleByArgument {}
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Train a discovered cell from scratch and report its test error (SPEC §6).",
+        abstract: "Train a discovered cell from scratch and report its test error (SPEC §6) or, with --dataset ptb, its perplexity (SPEC §7).",
         discussion: """
         The genotype: RUN [--step N] replays a search's step (default: its newest), or --genotype TEXT / \
         --genotype-file FILE (DARTS syntax, e.g. DARTS_V2). Every constant of SPEC §6 has a flag; flags \
@@ -33,7 +33,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var limit: StepLimitOptions
     @Option(help: "Preset: paper (C 36, L 20, 600 epochs, batch 96), cpu (~2 h on 2 cores), demo (minutes), tiny (seconds).")
     var profile: EvaluationProfile = .paper
-    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Data") var data: EvaluationDataOptions
     @Option(name: .customLong("test-subset"), parsing: .unconditional, help: "Test on the first N test images only.") var testSubset: Int?
     @Option(parsing: .unconditional, help: "Cutout square side (16; 0: none).") var cutout: Int?
     @Option(parsing: .unconditional, help: "Random seed (weights, batch order, augmentation, drop path).") var seed: UInt64?
@@ -46,12 +46,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("eval-batch-size"), parsing: .unconditional, help: "Batch size of the test passes (256).") var evaluationBatchSize: Int?
     @OptionGroup(title: "Optimiser") var optimizer: WeightOptimizerOptions
     @OptionGroup(title: "Storage") var storage: StorageOptions
+    @OptionGroup(title: "Penn Treebank (--dataset ptb)") var text: TextEvaluationOptions
 
     func validate() throws {
         let sources = [sourceRun != nil, genotype != nil, genotypeFile != nil].filter { $0 }.count
         if sources != 1 { throw ValidationError("evaluate: give exactly one of RUN, --genotype and --genotype-file") }
         if step != nil && sourceRun == nil { throw ValidationError("evaluate: --step needs a search RUN") }
         if let s = step, s < 0 { throw ValidationError("evaluate: --step must be a step number ≥ 0, got \(s)") }
+        try validateDatasetFlags()
     }
 
     /// The profile with every given flag applied, and the genotype with its provenance.
@@ -71,17 +73,7 @@ struct EvaluateCommand: ParsableCommand {
             c.genotype = text
             c.source = EvaluationSource(text: text)
         } else if let file = genotypeFile {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else {
-                throw RuntimeFailure("\(file): file not found (--genotype-file)")
-            }
-            if isDir.boolValue { throw RuntimeFailure("\(file): is a folder; --genotype-file needs a file holding a genotype") }
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw RuntimeFailure("\(file): cannot be read (--genotype-file)")
-            }
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            c.genotype = text
-            c.source = EvaluationSource(text: text, file: URL(fileURLWithPath: file).standardizedFileURL.path)
+            (c.genotype, c.source) = try Self.readGenotypeFile(file)
         }
         data.applySettings(to: &c)
         network.applySettings(to: &c)
@@ -100,7 +92,22 @@ struct EvaluateCommand: ParsableCommand {
         return c
     }
 
+    /// The genotype text of `file` and its provenance.
+    static func readGenotypeFile(_ file: String) throws -> (String, EvaluationSource) {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else {
+            throw RuntimeFailure("\(file): file not found (--genotype-file)")
+        }
+        if isDir.boolValue { throw RuntimeFailure("\(file): is a folder; --genotype-file needs a file holding a genotype") }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw RuntimeFailure("\(file): cannot be read (--genotype-file)")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (text, EvaluationSource(text: text, file: URL(fileURLWithPath: file).standardizedFileURL.path))
+    }
+
     func run() throws {
+        if data.isText { return try runRecurrent() }
         let c = try makeConfiguration()
         let name = sourceRun.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "genotype"
         let directory = runDirectory.directory(default: "artifacts/runs/eval-\(name)-s\(c.seed)")

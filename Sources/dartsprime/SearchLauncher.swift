@@ -10,7 +10,7 @@ import Training
 enum SearchLauncher {
     /// The run kinds this build can start and resume.
     static var launcher: RunLauncher {
-        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self], notice: { StandardStreams.writeError($0 + "\n") })
+        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self, RecurrentEvaluation.self], notice: { StandardStreams.writeError($0 + "\n") })
     }
 
     /// Stop signals for a run in `directory`: a second one exits at once (75) with this line.
@@ -67,7 +67,7 @@ enum SearchLauncher {
         switch outcome {
         case let .finished(summary):
             // An evaluation's line also gives its wall time, summed over resumes (status.json).
-            let evaluation = summary.hasPrefix("test_error=")
+            let evaluation = summary.hasPrefix("test_error=") || summary.hasPrefix("valid_ppl=")
             let recorded = (try? RunStore.open(at: directory, readOnly: true).readStatus())?["wall_seconds"].flatMap(Double.init)
             let wall = recorded ?? Date().timeIntervalSince(started)
             StandardStreams.writeLine(evaluation ? summary + String(format: " wall_s=%.1f", wall) : summary)
