@@ -63,7 +63,7 @@ extension EvaluateCommand {
     static func refuseRecurrentSource(_ run: String) throws -> Never {
         let store = try RunStore.open(at: URL(fileURLWithPath: run), readOnly: true)
         throw RuntimeFailure(
-            "\(store.url.path) is a \(store.runKind) run, not a search on text; --dataset ptb evaluates a recurrent genotype given with --genotype or --genotype-file")
+            "\(store.url.path) is a run of kind \(store.runKind), not a search on text; --dataset ptb evaluates a recurrent genotype given with --genotype or --genotype-file")
     }
 
     func runRecurrent() throws {

@@ -44,7 +44,9 @@ public final class RecurrentEvaluation: RunKind {
         try c.validate()
         let genotype: Genotype
         do { genotype = try Genotype(parsing: c.genotype, space: .recurrent) } catch {
-            throw TrainingError.invalidConfiguration("--genotype: \(error) (ptb needs a recurrent genotype, Genotype(recurrent=[…], concat=range(1, 9)))")
+            // A CNN genotype given for text: say what text needs.
+            let hint = c.genotype.contains("recurrent=") ? "" : " (ptb needs a recurrent genotype, Genotype(recurrent=[…], concat=range(1, 9)))"
+            throw TrainingError.invalidConfiguration("--genotype: \(error)\(hint)")
         }
         /// The first `n` tokens of `split` (all: nil) in `columns` columns.
         func matrix(_ split: TextSplit, _ n: Int?, _ columns: Int) throws -> TokenMatrix {
