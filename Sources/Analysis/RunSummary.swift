@@ -74,11 +74,18 @@ public struct RunSummary: Sendable {
             if let data = FileManager.default.contents(atPath: file.path) {
                 evaluation = try? JSONDecoder().decode(EvaluationResult.self, from: data)
             }
+        case RecurrentEvaluation.kindName:
+            let c = try StateJSON.decode(RecurrentEvaluationConfiguration.self, configurationJSON, key: "configuration")
+            seed = c.seed; dataset = "ptb"; epochs = c.epochs; genotype = c.genotype
+            // Its stream is a text stream: the batches per epoch come from the first epoch end only.
+            if let first = history.first, first.step <= 1, let end = history.first(where: \.epochEnd) {
+                totalSteps = end.step * c.epochs
+            }
         default:
             break
         }
         // A damaged newest checkpoint leaves the total unknown here (`verify` reports it).
-        if let epochs, let perEpoch = (try? Self.batchesPerEpoch(store, history)) ?? nil { totalSteps = perEpoch * epochs }
+        if totalSteps == nil, let epochs, let perEpoch = (try? Self.batchesPerEpoch(store, history)) ?? nil { totalSteps = perEpoch * epochs }
     }
 
     /// Batches per epoch: the first epoch end's step, or before one, the newest checkpoint's

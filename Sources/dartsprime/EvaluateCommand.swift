@@ -21,7 +21,10 @@ struct EvaluateCommand: ParsableCommand {
         override the profile. The evaluation is a run directory like a search's: every step committed, \
         `resume`, forks, `verify` and `export history` work on it; SIGINT/SIGTERM commit and exit 75. \
         The last line on stdout gives test error, parameters (M, without the auxiliary head) and wall \
-        time; RUN/evaluation.json keeps them with the genotype's provenance.
+        time; RUN/evaluation.json keeps them with the genotype's provenance. With --dataset ptb and a \
+        recurrent genotype (Genotype(recurrent=[…], concat=range(1, 9))) it trains the fixed cell of SPEC §7 \
+        (DARTS's rnn train.py: dropouts, TAR, SGD lr 20·ℓ/bptt, averaged SGD after --nonmono epochs without \
+        improvement) and the last line gives valid_ppl, test_ppl, params_m and wall_s.
         """)
 
     @Argument(help: "A search run whose genotype to evaluate.") var sourceRun: String?
