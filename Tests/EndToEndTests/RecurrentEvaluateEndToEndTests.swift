@@ -110,6 +110,7 @@ struct RecurrentEvaluateEndToEnd {
             (["--genotype", dartsV2, "--dataset", "ptb", "--data", ptb.path, "--cutout", "8"], 64, "--cutout"),
             (["--genotype", dartsV2, "--dataset", "cifar10", "--nhid", "8"], 64, "--dataset ptb"),
             (["--genotype", dartsV2, "--dataset", "ptb", "--data", ptb.path, "--ptb-layout", "valid-as-train", "--dropoute", "1"], 64, "--dropoute"),
+            (["--genotype", dartsV2, "--dataset", "ptb", "--data", ptb.path, "--ptb-layout", "valid-as-train", "--nhid", "3000000"], 64, "estimated"),
         ]
         for (i, c) in cases.enumerated() {
             let run = dir.appendingPathComponent("run-\(i)")

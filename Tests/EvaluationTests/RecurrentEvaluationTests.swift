@@ -185,3 +185,14 @@ struct RecurrentEvaluationResumeTests {
         #expect(averaged == kind.model.meanNLL(kind.validation) && averaged != trained)
     }
 }
+
+struct RecurrentEvaluationMemoryTests {
+    @Test func estimateNearTheMeasuredPeakAndRefusesWhatCannotFit() throws {
+        // Measured: 327 MB peak RSS for the cpu profile on valid-as-train (V 7 596).
+        let cpu = RecurrentEvaluationConfiguration.preset(.cpu).estimatedPeakBytes(vocabulary: 7596)
+        #expect(cpu > 327e6 / 1.5 && cpu < 327e6 * 1.5, "\(cpu)")
+        let paper = RecurrentEvaluationConfiguration.preset(.paper)
+        #expect(throws: TrainingError.self) { try paper.validateFitsMemory(vocabulary: 10_000, available: 1e9) }
+        try paper.validateFitsMemory(vocabulary: 10_000, available: 1e12)
+    }
+}

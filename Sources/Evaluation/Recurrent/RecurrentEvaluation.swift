@@ -48,6 +48,7 @@ public final class RecurrentEvaluation: RunKind {
             let hint = c.genotype.contains("recurrent=") ? "" : " (ptb needs a recurrent genotype, Genotype(recurrent=[…], concat=range(1, 9)))"
             throw TrainingError.invalidConfiguration("--genotype: \(error)\(hint)")
         }
+        try c.validateFitsMemory(vocabulary: corpus.vocabulary.count)
         /// The first `n` tokens of `split` (all: nil) in `columns` columns.
         func matrix(_ split: TextSplit, _ n: Int?, _ columns: Int) throws -> TokenMatrix {
             try TokenMatrix(batchifying: n.map { Array(split.tokens.prefix($0)) } ?? split.tokens, columns: columns, source: split.path)
