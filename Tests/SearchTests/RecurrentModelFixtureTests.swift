@@ -108,3 +108,26 @@ struct RecurrentModelFixtureTests {
         #expect(relativeError(w.hidden.scalars, try f.file.read("hidden_out").values) < 1e-4)
     }
 }
+
+@Suite("Recurrent search model vs PyTorch fixture: negative controls")
+struct RecurrentModelFixtureControls {
+    @Test("other masks, or the batch norm used once per step, miss the fixture by far more than the tolerance")
+    func perturbedModelsMiss() throws {
+        let f = try RecurrentFixture()
+        let input = try f.tokens("input")
+        let expected = try f.file.read("log_prob").values
+        var masks = try f.masks()
+        masks.h = Tensor(shape: [3, 8], repeating: 1)
+        let model = try f.model()
+        let tape = Tape(recording: false)
+        let forward = model.forward(tape, input: input, batchSize: 3, hidden: try f.tensor("hidden_in"), masks: masks, mode: .weightStep)
+        #expect(relativeError(tape.value(forward.logProbs).scalars, expected) > 1e-3)
+        // Running statistics after one step (9 uses) are not those after five (45).
+        let once = try f.model()
+        let t2 = Tape(recording: false)
+        _ = once.forward(t2, input: Array(input[0..<3]), batchSize: 3, hidden: try f.tensor("hidden_in"), masks: try f.masks(),
+                         mode: .weightStep)
+        let after = try f.file.read("after_forward/rnns.0.bn.running_var").values
+        #expect(relativeError(once.buffers[1].value.scalars, after, floor: 1e-2) > 1e-2)
+    }
+}

@@ -70,6 +70,8 @@ struct RecurrentSearchCell {
             }
             previous = tape.scale(tape.addN(Array(states.dropFirst())), by: 1 / Float(space.nodes))
             outputs.append(previous)
+            // Memory only: the step's values no backward closure holds (sums, slices) are dead now.
+            tape.releaseForwardOnlyValues(keeping: [xGates, w0h, activated] + outputs)
         }
         return outputs
     }

@@ -28,7 +28,8 @@ public struct RecurrentSearchConfiguration: Codable, Sendable, Equatable {
     public var space: SearchSpace { activation.columnSpace(of: .recurrent) }
 }
 
-/// The tape nodes and values of one forward pass.
+/// The tape nodes and values of one forward pass; of the pass's nodes only these two keep
+/// readable values (the others are freed unless a backward closure holds them).
 public struct RecurrentForward {
     /// Log-probabilities, (T·B, vocabulary), time-major rows.
     public let logProbs: Var
@@ -87,7 +88,8 @@ public final class RecurrentSearchModel {
     /// Forward pass over `input` (T·B token ids, time-major: row t of a (T, B) batch is
     /// input[t·B..<(t+1)·B]) from `hidden` (B·hiddenSize values) with `masks` (use
     /// `RecurrentMasks.none` to run without dropout). Batch norm uses batch statistics and
-    /// updates its running statistics at each of its 9·T uses when `mode.training`.
+    /// updates its running statistics at each of its 9·T uses when `mode.training`. The pass
+    /// frees the values of `tape` that no backward closure holds: one pass per tape.
     public func forward(_ tape: Tape, input: [Int], batchSize b: Int, hidden: Tensor, masks: RecurrentMasks,
                         mode: ForwardMode) -> RecurrentForward {
         let (d, h) = (configuration.inputSize, configuration.hiddenSize)
@@ -104,7 +106,11 @@ public final class RecurrentSearchModel {
         let raw = tape.concatRows(outputs)
         let logits = tape.linear(tape.lockedDropout(raw, mask: masks.lockOut), weight: table,
                                  bias: tape.parameter(decoderBias, requiresGrad: mode.weightsRequireGrad))
-        return RecurrentForward(logProbs: tape.logSoftmax(logits), outputs: raw, hidden: tape.value(outputs[steps - 1]),
-                                steps: steps, batchSize: b)
+        let logProbs = tape.logSoftmax(logits)
+        let last = tape.value(outputs[steps - 1])
+        // Memory only: the logits (T·B × vocabulary, the largest tensor) are dead once their
+        // log-softmax is taken; of this pass only `logProbs` and `outputs` stay readable.
+        tape.releaseForwardOnlyValues(keeping: [logProbs, raw])
+        return RecurrentForward(logProbs: logProbs, outputs: raw, hidden: last, steps: steps, batchSize: b)
     }
 }
