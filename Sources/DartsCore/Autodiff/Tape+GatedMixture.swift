@@ -48,10 +48,13 @@ extension Tape {
                 mix[j].set(c.activation, w)
             }
         }
+        // Each row costs n·H sigmoids and activations: chunks of ~4k of them are worth a thread.
+        // Rows are independent (weight gradients are summed per row), so any split gives the same bits.
+        let rowsPerChunk = Swift.max(1, (elementwiseChunk / 16) / (n * h))
         let out = withBasePointers(vs[...], []) { ps in
             vg.withUnsafeBufferPointer { pg in
                 Tensor.build(sShape) { dst in
-                    DartsCore.parallelFor(b, minChunk: Swift.max(1, elementwiseChunk / Swift.max(1, h))) { rows in
+                    DartsCore.parallelFor(b, minChunk: rowsPerChunk) { rows in
                         for r in rows {
                             let d = dst.baseAddress! + r * h
                             for i in 0..<h { d[i] = 0 }
@@ -78,7 +81,7 @@ extension Tape {
                     withOptionalPointer(&dStates) { pds in withOptionalPointer(&dGates) { pdg in
                         vg.withUnsafeBufferPointer { pg in g.withUnsafeBufferPointer { pgr in
                             dw.withUnsafeMutableBufferPointer { pdw in
-                                DartsCore.parallelFor(b, minChunk: Swift.max(1, elementwiseChunk / Swift.max(1, h))) { rows in
+                                DartsCore.parallelFor(b, minChunk: rowsPerChunk) { rows in
                                     for r in rows {
                                         for j in 0..<n {
                                             let base = (j * b + r) * 2 * h
