@@ -121,3 +121,37 @@ struct RecurrentModelTests {
         #expect(model.alpha.grad.scalars.contains { $0 != 0 })
     }
 }
+
+@Suite("Recurrent search model: the search's two steps learn")
+struct RecurrentStepsLearn {
+    @Test("weight steps (SGD, clip 0.25) lower the training NLL; α steps (Adam) lower the α loss")
+    func stepsLowerTheirLosses() {
+        var rng = PhiloxRandom(seed: 51)
+        let model = RecurrentSearchModel(tiny, rng: &rng)
+        let (input, target) = tokens(seed: 9, steps: 5)
+        let hidden = model.initialHidden(batchSize: 3)
+        let masks = RecurrentMasks.none(batchSize: 3, inputSize: 6, hiddenSize: 6)
+        let sgd = SGD(lr: 20, momentum: 0, weightDecay: 5e-7)
+        let start = model.backpropagate(input: input, target: target, batchSize: 3, hidden: hidden, masks: masks,
+                                        mode: .weightStep).nll
+        for _ in 0..<20 {
+            _ = model.backpropagate(input: input, target: target, batchSize: 3, hidden: hidden, masks: masks, mode: .weightStep)
+            clipGradientNorm(model.weights, maxNorm: 0.25)
+            sgd.step(model.weights)
+        }
+        let trained = model.backpropagate(input: input, target: target, batchSize: 3, hidden: hidden, masks: masks,
+                                          mode: .weightStep).nll
+        #expect(trained < start - 0.1, "NLL \(start) → \(trained)")
+        let adam = Adam(lr: 3e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)
+        let first = model.backpropagate(input: input, target: target, batchSize: 3, hidden: hidden, masks: masks,
+                                        mode: .alphaStep, tarCoefficient: 0).loss
+        for _ in 0..<20 {
+            _ = model.backpropagate(input: input, target: target, batchSize: 3, hidden: hidden, masks: masks,
+                                    mode: .alphaStep, tarCoefficient: 0)
+            adam.step([model.alpha])
+        }
+        let last = model.backpropagate(input: input, target: target, batchSize: 3, hidden: hidden, masks: masks,
+                                       mode: .alphaStep, tarCoefficient: 0).loss
+        #expect(last < first, "α loss \(first) → \(last)")
+    }
+}
