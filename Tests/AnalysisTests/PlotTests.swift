@@ -31,6 +31,8 @@ struct PlotTests {
         let steps = NiceTicks(lower: 0, upper: 87)
         #expect(steps.step == 20 && steps.lower == 0 && steps.upper == 100 && steps.values.count == 6)
         #expect(steps.label(40) == "40")
+        let tight = NiceTicks(lower: 0, upper: 252, tight: true)
+        #expect(tight.lower == 0 && tight.upper == 252 && tight.values == [0, 50, 100, 150, 200, 250], "the step axis ends at the last step")
         let flat = NiceTicks(lower: 3, upper: 3)
         #expect(flat.lower < 3 && flat.upper > 3, "a constant series still gets a range")
         let huge = NiceTicks(lower: 0, upper: 3e6)

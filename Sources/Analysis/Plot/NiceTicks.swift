@@ -10,8 +10,10 @@ public struct NiceTicks: Equatable, Sendable {
     public var step: Double
     public var values: [Double]
 
-    /// About `target` ticks over `lower…upper`; an empty or degenerate range is widened around its value.
-    public init(lower: Double, upper: Double, target: Int = 5) {
+    /// About `target` ticks over `lower…upper`; an empty or degenerate range is widened around its
+    /// value. `tight` keeps the range as given (steps: the axis ends at the last step) with the
+    /// ticks inside it; otherwise the range widens to whole ticks.
+    public init(lower: Double, upper: Double, target: Int = 5, tight: Bool = false) {
         var lo = lower, hi = upper
         if !lo.isFinite || !hi.isFinite { lo = 0; hi = 1 }
         if hi < lo { swap(&lo, &hi) }
@@ -20,10 +22,10 @@ public struct NiceTicks: Equatable, Sendable {
             lo -= pad; hi += pad
         }
         let step = Self.niceStep((hi - lo) / Double(max(1, target - 1)))
-        let first = (lo / step).rounded(.down), last = (hi / step).rounded(.up)
+        let first = (lo / step).rounded(tight ? .up : .down), last = (hi / step).rounded(tight ? .down : .up)
         self.step = step
-        self.lower = first * step
-        self.upper = last * step
+        self.lower = tight ? lo : first * step
+        self.upper = tight ? hi : last * step
         values = stride(from: first, through: last, by: 1).map { $0 * step }
     }
 

@@ -40,7 +40,7 @@ public enum SVGRenderer {
         let w = panelWidth - marginLeft - marginRight, h = panelHeight - marginTop - marginBottom
         let xs = panel.series.flatMap { $0.points.map(\.x) } + panel.markers.flatMap(\.xs)
         let ys = panel.series.flatMap { $0.points.map(\.y) }
-        let xTicks = NiceTicks(lower: xs.min() ?? 0, upper: xs.max() ?? 1)
+        let xTicks = NiceTicks(lower: xs.min() ?? 0, upper: xs.max() ?? 1, tight: true)
         let yTicks = panel.yRange.map { NiceTicks(lower: $0.lowerBound, upper: $0.upperBound) }
             ?? NiceTicks(lower: ys.min() ?? 0, upper: ys.max() ?? 1)
         func px(_ v: Double) -> Double { left + (v - xTicks.lower) / (xTicks.upper - xTicks.lower) * w }
