@@ -117,6 +117,12 @@ struct PlotTests {
         let (figures, notes) = try Plot.figures([darts])
         #expect(figures.map(\.0) == ["alphas_normal", "alphas_reduce", "loss"])
         #expect(notes.count == 2 && notes[0].contains("FIMT") && notes[1].contains("regulariser"), "\(notes)")
+
+        // Without the converters: SVG and DOT only, and a note naming each missing package.
+        let out = base.appendingPathComponent("plots")
+        let result = try Plot.write(runs: [darts.store.url], to: out, replace: false, tools: PlotTools(dot: nil, rsvgConvert: nil))
+        #expect(result.files.map(\.lastPathComponent) == ["alphas_normal.svg", "alphas_reduce.svg", "loss.svg", "cell_normal.dot", "cell_reduce.dot"])
+        #expect(result.notes.contains { $0.contains("librsvg2-bin") } && result.notes.contains { $0.contains("graphviz") }, "\(result.notes)")
     }
 
     @Test func cnnCellsHaveFourNodesOfTwoInputsAndRecurrentEightOfOne() {
