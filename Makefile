@@ -4,7 +4,7 @@
 SWIFT      ?= swift
 CONFIG     ?= release
 BIN        := .build/$(CONFIG)/dartsprime
-APT_PKGS   := libhdf5-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist hdf5-tools
+APT_PKGS   := libhdf5-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist hdf5-tools graphviz librsvg2-bin
 RUN_DIR    ?= artifacts/runs/demo
 
 .PHONY: deps build run test bench seeds clean
@@ -20,6 +20,7 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product dartsprime
 
+# The demo ends by writing its figures (PNG via rsvg-convert, cells via dot) and printing where.
 run: build
 	$(BIN) demo
 

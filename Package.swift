@@ -77,12 +77,14 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "FixtureSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore"]),
+        // Reads back what `plot` writes (SVG as XML, DOT edges), shared by the plot tests.
+        .target(name: "PlotInspection", path: "Tests/PlotInspection"),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore", "PlotInspection"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search", "Evaluation"]),
         .testTarget(name: "DartsPrimeCLITests", dependencies: [
             "dartsprime", "Search", "Training", "ImageData", "RunStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks", "PlotInspection"]),
     ]
 )

@@ -25,6 +25,7 @@ struct DartsPrime: ParsableCommand {
             VerifyCommand.self,
             AuditCommand.self,
             ExportCommand.self,
+            PlotCommand.self,
             DiffCommand.self,
             InspectCommand.self,
             ListCommand.self,
