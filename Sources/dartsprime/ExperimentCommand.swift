@@ -113,7 +113,13 @@ struct ExperimentCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: layout.root.appendingPathComponent("run.json").path) {
             throw RuntimeFailure("\(layout.root.path) is a run directory, not an experiment directory; choose another --dir")
         }
-        for cell in grid.cells { try grid.searchConfiguration(cell).validateAsFlags() }
+        for cell in grid.cells {
+            do { try grid.searchConfiguration(cell).validateAsFlags() } catch let error as ValidationError {
+                // The search's flag is --method; here the methods come from --methods.
+                let message = error.message.hasPrefix("--method:") ? "--methods" + error.message.dropFirst("--method".count) : error.message
+                throw ValidationError("experiment cell \(cell.path): \(message)")
+            }
+        }
         try ExperimentManifest(grid: grid, command: Array(CommandLine.arguments.dropFirst())).write(to: layout)
     }
 }

@@ -17,11 +17,11 @@ enum ExperimentTaskRunner {
             StandardStreams.writeError("\(task.label): already finished (\(directory.path)); nothing to do\n")
             return
         }
-        try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
         switch task.kind {
         case .search:
             let c = grid.searchConfiguration(task.cell)
             try c.validateAsFlags()
+            try createParent(of: directory)
             try SearchLauncher.startOrResume(directory: directory) { try CNNSearch(configuration: c) }
         case .evaluation:
             guard let dependency = task.dependsOn else { return }
@@ -34,8 +34,14 @@ enum ExperimentTaskRunner {
             var c = grid.evaluationConfiguration(task.cell)
             try c.takeGenotype(fromSearch: search, step: nil)
             try c.validateAsFlags()
+            try createParent(of: directory)
             try SearchLauncher.startOrResume(directory: directory) { try CNNEvaluation(configuration: c) }
         }
+    }
+
+    /// DIR/DATASET/METHOD/seed-SEED, once the task is known to run.
+    static func createParent(of directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
     }
 
     /// status.json's state (`missing` without a run, `unreadable` when it cannot be read).

@@ -179,5 +179,16 @@ import RunStore
         #expect(md.contains("- cifar10/darts/seed-102/search: unreadable"), "\(md)")
         #expect(md.contains("- cifar10/darts/seed-102/evaluation: missing"), "\(md)")
         #expect(r.out.contains("test error (%)"))
+
+        // A grid with a bad method is refused before anything is written.
+        let refused = t.dir.appendingPathComponent("refused")
+        let bad = try t.run(Self.gridArguments(t, refused, methods: "darts,foo"))
+        #expect(bad.status == 64 && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
+        #expect(bad.err.hasPrefix("error: experiment cell cifar10/foo/seed-101: --methods: Unknown search method 'foo'"), "\(bad.err)")
+        #expect(!FileManager.default.fileExists(atPath: refused.path))
+        // An evaluation task alone before its search: refused in one line, nothing created.
+        let evaluationFirst = try t.run(["experiment", "--dir", exp.path, "--task", "3"])
+        #expect(evaluationFirst.status == 1 && evaluationFirst.err.contains("not finished"), "\(evaluationFirst.err)")
+        #expect(!FileManager.default.fileExists(atPath: exp.appendingPathComponent("cifar10/darts/seed-102/evaluation").path))
     }
 }
