@@ -40,6 +40,8 @@ let package = Package(
         ]),
         // CIFAR-10/100 and Fashion-MNIST readers, augmentation, resumable sampler.
         .target(name: "ImageData", dependencies: ["DartsCore", "CZlib"]),
+        // The Penn Treebank corpus, batchify and the truncated-BPTT batch streams of SPEC §7.
+        .target(name: "TextData", dependencies: ["DartsCore"]),
         // Operation names, genotypes, projection onto discrete architectures.
         .target(name: "Architecture"),
         // The step loop, run kinds, the state codec and run-directory start/resume/fork: what every
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "DartsNNTests", dependencies: ["DartsNN", "DartsCore"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "CHDF5"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),
+        .testTarget(name: "TextDataTests", dependencies: ["TextData", "DartsCore"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "RunStore", "DartsCore", "DartsNN"]),
         // The PyTorch fixtures' reader, shared by the test targets that compare against them.

@@ -22,6 +22,11 @@ public final class RunStore {
     /// SHA-256 of run.json as it was opened (`identity()`), written into every new checkpoint
     /// and checked against each one loaded (RunStore+Binding).
     public private(set) var runIdentity = ""
+    /// When this process opened (or created) the run, and the wall seconds earlier sessions
+    /// recorded in status.json (read at this session's first status write): status.json's
+    /// `wall_seconds` is their sum (RunStore+Status).
+    let sessionStarted = Date()
+    var earlierSessionsWallSeconds: Double?
 
     /// Steps whose full state is still on disk, ascending.
     public private(set) var storedSteps: [Int]

@@ -56,10 +56,15 @@ public protocol RunKind: AnyObject {
     /// The run's result once every step is done: the line printed on stdout, extra status
     /// fields, and artifacts (file name → contents) written into the run directory.
     func finish() throws -> RunResult
+    /// `finish()` when the trainer completes the last step, with the wall seconds spent on the
+    /// run over all its sessions (status.json's `wall_seconds`), for kinds that record it in an
+    /// artifact; by default `finish()`.
+    func finish(wallSeconds: Double) throws -> RunResult
 }
 
 extension RunKind {
     public func initialOutput() -> StepOutput { StepOutput() }
+    public func finish(wallSeconds: Double) throws -> RunResult { try finish() }
     public var totalSteps: Int { batchesPerEpoch * epochs }
     public var isFinished: Bool { counters.step >= totalSteps }
 }

@@ -179,28 +179,24 @@ public struct RunLauncher {
                      progress: @escaping ProgressHandler) throws -> RunOutcome {
         let trainer = Trainer(kind)
         store.checkpointEnvironment = Self.environment()
-        let wall = WallTime(earlier: try? store.readStatus())
         do {
-            try store.writeStatus(.running, step: store.latestStep ?? 0, fields: wall.earlierFields)
+            try store.writeStatus(.running, step: store.latestStep ?? 0)
             if commitInitialState { try trainer.commitInitialState(to: store) }
             // A stop signal that came while the data loaded: commit nothing more.
             if StopSignals.shouldStop() {
-                try store.writeStatus(.preempted, step: kind.counters.step, fields: wall.fields)
+                try store.writeStatus(.preempted, step: kind.counters.step)
                 return .stopped(step: kind.counters.step)
             }
             let outcome = try trainer.run(store: store, maxSteps: maxSteps, shouldStop: StopSignals.shouldStop, progress: progress)
-            switch outcome {
-            case let .stopped(step):
-                try store.writeStatus(StopSignals.stopRequested ? .preempted : .stopped, step: step, fields: wall.fields)
-            case .finished:
-                try store.writeStatus(try store.readStatus().merging(wall.fields) { _, new in new })
+            if case let .stopped(step) = outcome {
+                try store.writeStatus(StopSignals.stopRequested ? .preempted : .stopped, step: step)
             }
             return outcome
         } catch let error as TrainingError where error.isDivergence {
             throw error  // the trainer wrote status.json: diverged, with the step and quantity
         } catch {
             let state = (error as? RunEndingError)?.runState ?? .failed
-            try? store.writeStatus(state, step: store.latestStep ?? 0, fields: wall.fields.merging(["error": "\(error)"]) { _, new in new })
+            try? store.writeStatus(state, step: store.latestStep ?? 0, fields: ["error": "\(error)"])
             throw error
         }
     }

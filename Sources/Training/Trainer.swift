@@ -31,6 +31,8 @@ public struct Progress {
 
 public final class Trainer {
     public let kind: any RunKind
+    /// How often a long run rewrites its `running` status.json (keeping `wall_seconds` current).
+    static let statusRefreshSeconds: Double = 60
 
     public init(_ kind: any RunKind) { self.kind = kind }
 
@@ -115,6 +117,7 @@ public final class Trainer {
                     progress: (Progress) -> Void = { _ in }) throws -> RunOutcome {
         var done = 0
         let started = Date()
+        var statusWritten = started
         let total = kind.totalSteps
         while kind.counters.step < total {
             if let m = maxSteps, done >= m { return .stopped(step: kind.counters.step) }
@@ -122,6 +125,12 @@ public final class Trainer {
             try stopIfDiverged(output, store: store)
             try StopSignals.deferringExit { try commit(output, to: store) }
             done += 1
+            // A process killed without a last status write (SIGKILL) loses at most this much of
+            // status.json's wall_seconds.
+            if Date().timeIntervalSince(statusWritten) >= Self.statusRefreshSeconds {
+                try store.writeStatus(.running, step: kind.counters.step)
+                statusWritten = Date()
+            }
             let epochEnd = kind.counters.batchInEpoch == 0
             progress(Progress(step: kind.counters.step, totalSteps: total,
                               epoch: min(kind.counters.epoch + (epochEnd ? 0 : 1), kind.epochs), epochs: kind.epochs,
@@ -129,7 +138,7 @@ public final class Trainer {
                               output: output))
             if shouldStop() && kind.counters.step < total { return .stopped(step: kind.counters.step) }
         }
-        let result = try kind.finish()
+        let result = try kind.finish(wallSeconds: store.wallSeconds())
         for (name, text) in result.artifacts.sorted(by: { $0.key < $1.key }) {
             try store.writeArtifact(named: name, contents: text)
         }

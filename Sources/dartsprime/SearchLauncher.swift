@@ -78,9 +78,11 @@ enum SearchLauncher {
     static func finish(_ outcome: RunOutcome, directory: URL, started: Date) throws {
         switch outcome {
         case let .finished(summary):
-            // An evaluation's line also gives this invocation's wall time.
+            // An evaluation's line also gives its wall time, summed over resumes (status.json).
             let evaluation = summary.hasPrefix("test_error=")
-            StandardStreams.writeLine(evaluation ? summary + String(format: " wall_s=%.1f", Date().timeIntervalSince(started)) : summary)
+            let recorded = (try? RunStore.open(at: directory, readOnly: true).readStatus())?["wall_seconds"].flatMap(Double.init)
+            let wall = recorded ?? Date().timeIntervalSince(started)
+            StandardStreams.writeLine(evaluation ? summary + String(format: " wall_s=%.1f", wall) : summary)
             StandardStreams.writeError("run finished; artifacts in \(directory.path)\n")
         case let .stopped(step):
             let stop = StoppedBySignal(step: step, directory: directory.path)

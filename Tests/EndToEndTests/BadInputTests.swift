@@ -139,6 +139,9 @@ private func evaluateFlag(_ flag: String, _ value: String) -> BadInput {
         BadInput(arguments: ["verify", "{root}/run"], status: 1, names: ["standard output"], stdout: "/dev/full"),
         BadInput(arguments: ["replay", "{root}/run"], status: 1, names: ["standard output"], stdout: "/dev/full"),
         BadInput(arguments: ["replay", "{root}/run", "--all-steps", "--format", "json"], status: 1, names: ["standard output"], stdout: "/dev/full"),
+        BadInput(arguments: ["--help"], status: 1, names: ["standard output", "No space left"], stdout: "/dev/full"),
+        BadInput(arguments: ["search", "--help"], status: 1, names: ["standard output"], stdout: "/dev/full"),
+        BadInput(arguments: ["help", "export"], status: 1, names: ["standard output"], stdout: "/dev/full"),
         // ArgumentParser's own errors: one line, exit 64.
         BadInput(arguments: ["search", "--bogus"], status: 64, names: ["--bogus"]),
         BadInput(arguments: ["search", "--batch-size"], status: 64, names: ["--batch-size"]),

@@ -70,10 +70,24 @@ import Testing
             kill(p.processIdentifier, sig)
             p.waitUntilExit()
             if sig == SIGTERM { #expect(p.terminationStatus == 75 || p.terminationStatus == 0, "SIGTERM status \(p.terminationStatus)") }
+            let before = try Self.wallSeconds(run.appendingPathComponent("status.json"))
             let resumed = try execute(exe, ["resume", run.path])
             #expect(resumed.status == 0, "\(resumed.err)")
+            // Wall time sums the sessions: the resumed total exceeds what the first one recorded, and
+            // evaluation.json and the stdout line give it.
+            let total = try Self.wallSeconds(run.appendingPathComponent("status.json"))
+            let recorded = try Self.wallSeconds(run.appendingPathComponent("evaluation.json"))
+            #expect(before >= 0 && recorded > before && total >= recorded, "\(before) \(recorded) \(total)")
+            #expect(resumed.out.contains(String(format: "wall_s=%.1f", total)), "\(resumed.out)")
             #expect(try Self.historyDigests(exe, run) == reference, "trial \(trial)")
         }
+    }
+
+    /// `wall_seconds` of a status.json (a string) or evaluation.json (a number).
+    static func wallSeconds(_ file: URL) throws -> Double {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+        if let text = object?["wall_seconds"] as? String, let value = Double(text) { return value }
+        return try #require(object?["wall_seconds"] as? Double, "no wall_seconds in \(file.path)")
     }
 
     @Test func genotypeTextsAndBadSources() throws {

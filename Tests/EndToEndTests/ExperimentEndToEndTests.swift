@@ -123,7 +123,7 @@ import RunStore
                 let history = try store.history()
                 errors.append(100 * (1 - (history.last(where: \.epochEnd)?.values["valid_acc"] ?? .nan)))
                 steps.append(Double(history.filter { $0.step > 0 && $0.values["alpha_step"] == 1 }.count))
-                walls.append(Double(try store.readStatus()["wall_s"] ?? "") ?? .nan)
+                walls.append(Double(try store.readStatus()["wall_seconds"] ?? "") ?? .nan)
                 store.close()
             }
             let row = try #require(rows[method])

@@ -27,7 +27,7 @@ public struct ExperimentCellValues: Equatable, Sendable {
     /// Test error (%) from evaluation.json, else the search's final α-split error (%).
     public var errorPercent: Double
     public var parametersMillions: Double?
-    /// Wall seconds the search computed (status.json `wall_s`), when recorded.
+    /// Wall seconds the search computed (status.json `wall_seconds`), when recorded.
     public var searchSeconds: Double?
     /// α steps over the search (history rows with `alpha_step` 1).
     public var alphaSteps: Int
@@ -100,6 +100,6 @@ public struct ExperimentCollection: Sendable {
             error = (1 - accuracy) * 100
         }
         return ExperimentCellValues(cell: cell, errorPercent: error, parametersMillions: parameters,
-                                    searchSeconds: search.status["wall_s"].flatMap(Double.init), alphaSteps: alphaSteps)
+                                    searchSeconds: search.status["wall_seconds"].flatMap(Double.init), alphaSteps: alphaSteps)
     }
 }

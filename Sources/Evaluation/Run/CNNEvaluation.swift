@@ -170,7 +170,11 @@ public final class CNNEvaluation: RunKind {
     /// Parameters in millions without the auxiliary head (SPEC §6 reports these).
     public var parameterMillions: Double { Double(network.parameterCount(includingAuxiliary: false)) / 1e6 }
 
-    public func finish() throws -> RunResult {
+    public func finish() throws -> RunResult { try finish(wallSeconds: nil) }
+    public func finish(wallSeconds: Double) throws -> RunResult { try finish(wallSeconds: Optional(wallSeconds)) }
+
+    /// The result; evaluation.json keeps `wall_seconds` when the trainer gives it.
+    private func finish(wallSeconds: Double?) throws -> RunResult {
         if !lastTest.accuracy.isFinite { lastTest = evaluateOnTestSplit() }
         let error = 100 * (1 - lastTest.accuracy)
         let summary = String(format: "test_error=%.2f%% test_accuracy=%.4f params_m=%.6f", error, lastTest.accuracy,
@@ -180,7 +184,7 @@ public final class CNNEvaluation: RunKind {
                                       parameters: network.parameterCount(includingAuxiliary: false),
                                       parametersWithAuxiliary: network.parameterCount(includingAuxiliary: true),
                                       genotype: genotype.description, source: configuration.source, steps: counters.step,
-                                      testImages: test.count)
+                                      testImages: test.count, wallSeconds: wallSeconds)
         return RunResult(summary: summary, status: ["test_error": String(format: "%.4f", error)],
                          artifacts: ["evaluation.json": try result.json()])
     }
@@ -198,11 +202,14 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     public var source: EvaluationSource
     public var steps: Int
     public var testImages: Int
+    /// Wall seconds over all the evaluation's sessions (resumes included); nil in results
+    /// recomputed for an already finished run.
+    public var wallSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case testError = "test_error_percent", testAccuracy = "test_accuracy", testLoss = "test_loss"
         case parametersMillions = "parameters_millions", parameters, parametersWithAuxiliary = "parameters_with_auxiliary"
-        case genotype, source, steps, testImages = "test_images"
+        case genotype, source, steps, testImages = "test_images", wallSeconds = "wall_seconds"
     }
 
     func json() throws -> String {

@@ -19,8 +19,8 @@ enum CommandExit {
         do {
             command = try root.parseAsRoot(arguments)
         } catch {
-            // --help is an "error" that ArgumentParser prints on stdout with status 0.
-            if root.exitCode(for: error) == .success { root.exit(withError: error) }
+            // --help is an "error" whose text goes to stdout with status 0.
+            if root.exitCode(for: error) == .success { exitPrintingHelp(root, error) }
             exit(.usage, line: "error: " + root.message(for: error))
         }
         if let problem = environmentProblem() { exit(.usage, line: "error: " + problem) }
@@ -28,8 +28,8 @@ enum CommandExit {
             try command.run()
         } catch {
             // `--help` (ArgumentParser's help command) and a command group run without its
-            // subcommand end by throwing a help request: ArgumentParser prints it, status 0.
-            if root.exitCode(for: error) == .success { root.exit(withError: error) }
+            // subcommand end by throwing a help request: its text on stdout, status 0.
+            if root.exitCode(for: error) == .success { exitPrintingHelp(root, error) }
             if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
             let status = status(for: error)
             if status == .failure && root.exitCode(for: error) == .validationFailure {
@@ -38,7 +38,18 @@ enum CommandExit {
             }
             exit(status, line: status == .stopped ? "\(error)" : "error: \(error)")
         }
-        // A report that did not reach stdout (`> /dev/full`, a closed pipe) is a failure, not exit 0.
+        exitReportingOutput()
+    }
+
+    /// Prints the help text that `request` asks for on stdout (through StandardStreams, so
+    /// `--help > /dev/full` fails like any other lost report) and exits.
+    private static func exitPrintingHelp(_ root: ParsableCommand.Type, _ request: Error) -> Never {
+        StandardStreams.writeLine(root.fullMessage(for: request))
+        exitReportingOutput()
+    }
+
+    /// Exit 0, unless a report did not reach stdout (`> /dev/full`, a closed pipe): then 1.
+    private static func exitReportingOutput() -> Never {
         if let reason = StandardStreams.outputFailure {
             exit(.failure, line: "error: cannot write to standard output: \(reason)")
         }
