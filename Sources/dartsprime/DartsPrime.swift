@@ -21,6 +21,7 @@ struct DartsPrime: ParsableCommand {
             ResumeCommand.self,
             ReplayCommand.self,
             EvaluateCommand.self,
+            ExperimentCommand.self,
             DemoCommand.self,
             VerifyCommand.self,
             AuditCommand.self,
