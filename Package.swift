@@ -86,6 +86,6 @@ let package = Package(
         // Children with a clean signal mask, for tests that signal shells and daemons.
         .target(name: "ProcessSupport", path: "Tests/ProcessSupport"),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "ProcessSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks", "ProcessSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks", "ProcessSupport", "Cluster"]),
     ]
 )

@@ -194,6 +194,12 @@ final class SlurmCluster {
         let id = "\(job)_\(task)"
         let r = try tool("scontrol", ["requeue", id])
         guard r.status == 0 else { throw SlurmUnavailable(description: "scontrol requeue \(id) failed: \(r.err)") }
+        try makeEligibleNow(job: job, task: task)
+    }
+
+    /// Waits (bounded) until a requeued array task is pending again, then sets its begin time to now.
+    func makeEligibleNow(job: String, task: Int) throws {
+        let id = "\(job)_\(task)"
         try waitFor("\(id) to be pending again", seconds: 60) { (try self.arrayTaskStates(job))[task] == "PENDING" }
         let u = try tool("scontrol", ["update", "jobid=\(id)", "StartTime=now"])
         guard u.status == 0 else { throw SlurmUnavailable(description: "scontrol update \(id) StartTime=now failed: \(u.err)") }
