@@ -13,8 +13,10 @@ public final class SpawnedProcess: @unchecked Sendable {
     init(pid: pid_t) { self.pid = pid }
 
     /// Spawns `path` with `arguments` in exactly `environment`, stdin from /dev/null and stdout
-    /// plus stderr appended to `log` (nil: /dev/null).
-    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String], log: String?) throws -> SpawnedProcess {
+    /// plus stderr appended to `log` (nil: /dev/null); with `newProcessGroup` it leads its own
+    /// group, so `kill(-pid, …)` signals it and everything it starts, as Slurm signals a job.
+    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String], log: String?,
+                             newProcessGroup: Bool = false) throws -> SpawnedProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -23,7 +25,8 @@ public final class SpawnedProcess: @unchecked Sendable {
         sigemptyset(&noSignal)
         posix_spawnattr_setsigdefault(&attributes, &everySignal)
         posix_spawnattr_setsigmask(&attributes, &noSignal)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (newProcessGroup ? POSIX_SPAWN_SETPGROUP : 0)))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
