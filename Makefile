@@ -4,29 +4,39 @@
 SWIFT      ?= swift
 CONFIG     ?= release
 BIN        := .build/$(CONFIG)/dartsprime
-APT_PKGS   := libhdf5-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist hdf5-tools
+APT_PKGS   := libhdf5-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist hdf5-tools graphviz librsvg2-bin
+# Only `make test` needs these: the single-node Slurm its cluster tests start (issue 16).
+TEST_PKGS  := slurmctld slurmd slurm-client munge
 RUN_DIR    ?= artifacts/runs/demo
 
-.PHONY: deps build run test bench seeds clean
+.PHONY: deps test-deps build run test bench seeds clean
 
-# Installs the system packages that are not there yet (apt-get update first, as on a fresh machine).
-deps:
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the system packages of $(1) that are not there yet (apt-get update first, as on a fresh machine).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing" >&2; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >&2; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_PKGS))
+
+test-deps:
+	$(call apt_install,$(TEST_PKGS))
 
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product dartsprime
 
+# The demo ends by writing its figures (PNG via rsvg-convert, cells via dot) and printing where.
 run: build
 	$(BIN) demo
 
 # Tests run in release (training code is too slow in debug) with testable imports enabled.
 # The processes pin OpenBLAS's kernels themselves; the override used only to study kernel effects
 # is cleared so a caller's setting cannot unpin the suite.
-test: deps
+test: deps test-deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	env -u DARTSPRIME_OPENBLAS_CORETYPE $(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
 

@@ -55,12 +55,15 @@ let package = Package(
         // Reads run directories back: replay of discretisation, state comparison, run diffs and
         // summaries (and, later, audits and exports).
         .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Evaluation", "ImageData", "Training"]),
+        // Batch-scheduler job scripts (Slurm job arrays for the experiment grid): text and settings
+        // only, so it imports nothing.
+        .target(name: "Cluster"),
         // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
         // what only `dartsprime bench` and `store-torture` run stays out of the library modules.
         .target(name: "Benchmarks", dependencies: ["Search", "Evaluation", "Architecture", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
         // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "TextData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
+            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "TextData", "Architecture", "DartsCore", "DartsNN", "Benchmarks", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -77,12 +80,17 @@ let package = Package(
         .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "FixtureSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore"]),
+        // Reads back what `plot` writes (SVG as XML, DOT edges), shared by the plot tests.
+        .target(name: "PlotInspection", path: "Tests/PlotInspection"),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore", "PlotInspection"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search", "Evaluation"]),
         .testTarget(name: "DartsPrimeCLITests", dependencies: [
-            "dartsprime", "Search", "Training", "ImageData", "RunStore",
+            "dartsprime", "Search", "Training", "ImageData", "RunStore", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks"]),
+        // Children with a clean signal mask, for tests that signal shells and daemons.
+        .target(name: "ProcessSupport", path: "Tests/ProcessSupport"),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "ProcessSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks", "PlotInspection", "ProcessSupport", "Cluster"]),
     ]
 )

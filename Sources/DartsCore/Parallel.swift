@@ -19,17 +19,32 @@ import Glibc
 /// Namespace for process-wide kernel settings.
 public enum DartsCore {
     /// Worker count for `parallelFor`: DARTSPRIME_THREADS if set to a positive integer, else
-    /// the number of CPUs this process may run on. Fixed for the life of the process.
+    /// Slurm's SLURM_CPUS_PER_TASK (at most the CPUs this process may run on), else the number
+    /// of CPUs this process may run on. Fixed for the life of the process.
     ///
     /// Not the online count: under `taskset`, a cpuset cgroup or a batch scheduler's binding the
     /// process may use fewer CPUs than the machine has, and spinning workers beyond those would
     /// only take turns on the same cores.
-    public static let threadCount: Int = {
-        if let s = ProcessInfoLite.environment("DARTSPRIME_THREADS"), let n = parseThreadCount(s) {
+    public static let threadCount: Int = defaultThreadCount(environment: ProcessInfoLite.environment,
+                                                            allowedCPUs: ProcessInfoLite.allowedProcessorCount)
+
+    /// The worker count `threadCount` takes, from the environment and the CPUs the affinity
+    /// mask allows. A Slurm task is given `--cpus-per-task` CPUs, but where the cluster does not
+    /// bind tasks to them (TaskPlugin=task/none) its mask is the whole node: SLURM_CPUS_PER_TASK
+    /// then keeps the task to its share. The mask still caps it, as it caps everything else.
+    static func defaultThreadCount(environment: (String) -> String?, allowedCPUs: () -> Int) -> Int {
+        if let s = environment("DARTSPRIME_THREADS"), let n = parseThreadCount(s) {
             return n
         }
-        return max(1, ProcessInfoLite.allowedProcessorCount())
-    }()
+        let allowed = max(1, allowedCPUs())
+        if let s = environment(slurmCPUsVariable), let n = parseThreadCount(s) {
+            return min(n, allowed)
+        }
+        return allowed
+    }
+
+    /// The variable Slurm sets in a task to its `--cpus-per-task`.
+    public static let slurmCPUsVariable = "SLURM_CPUS_PER_TASK"
 
     /// The most workers DARTSPRIME_THREADS may ask for.
     public static let maximumThreadCount = 1024

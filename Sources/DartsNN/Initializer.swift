@@ -45,9 +45,14 @@ public enum Initializer {
     /// sets its `initrange` 0.04 instead of PyTorch's N(0, 1) default (SPEC §7).
     public static func embedding(vocabulary: Int, dimension: Int, range: Float = 0.04,
                                  rng: inout PhiloxRandom) -> Tensor {
-        precondition(range > 0, "embedding: range must be positive, got \(range)")
-        return Tensor(shape: [vocabulary, dimension],
-                      scalars: rng.uniform(count: vocabulary * dimension, low: -range, high: range))
+        uniform(shape: [vocabulary, dimension], range: range, rng: &rng)
+    }
+
+    /// U(−range, range) of `shape`, row-major: DARTS's `initrange` rule for the text model's
+    /// embedding and recurrent cell matrices (SPEC §7).
+    public static func uniform(shape: [Int], range: Float, rng: inout PhiloxRandom) -> Tensor {
+        precondition(range > 0, "uniform initialisation: range must be positive, got \(range)")
+        return Tensor(shape: shape, scalars: rng.uniform(count: shape.reduce(1, *), low: -range, high: range))
     }
 
     /// Softmax α: 1e−3·N(0, 1), shape `[edges, ops]`.
@@ -55,9 +60,10 @@ public enum Initializer {
         Tensor(shape: [edges, ops], scalars: rng.normal(count: edges * ops).map { 1e-3 * $0 })
     }
 
-    /// CRB α: 1/7 + 1e−4·N(0, 1), shape `[edges, ops]` (7 ops: `none` is dropped).
+    /// CRB α: 1/ops + 1e−4·N(0, 1), shape `[edges, ops]` (`none` is dropped: 1/7 for the CNN
+    /// space, 1/4 for the recurrent one).
     public static func crbAlpha(edges: Int, ops: Int, rng: inout PhiloxRandom) -> Tensor {
-        Tensor(shape: [edges, ops],
-               scalars: rng.normal(count: edges * ops).map { Float(1.0 / 7.0) + 1e-4 * $0 })
+        let uniform = Float(1.0 / Double(ops))
+        return Tensor(shape: [edges, ops], scalars: rng.normal(count: edges * ops).map { uniform + 1e-4 * $0 })
     }
 }

@@ -1,6 +1,8 @@
-// `dartsprime demo`: what `make run` shows — a short real search on Fashion-MNIST.
+// `dartsprime demo`: what `make run` shows — a short real search on Fashion-MNIST, then its
+// figures in RUN/plots (as `dartsprime plot RUN` writes them).
 
 import ArgumentParser
+import Analysis
 import Foundation
 import RunStore
 import Search
@@ -12,7 +14,8 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the `demo` profile search (DARTS-PRIME on Fashion-MNIST) and show its result.",
         discussion: """
         The run directory: --run DIR (new or empty, as for `search`), else artifacts/runs/demo, or \
-        demo-2, demo-3, … when that is taken. Nothing existing is ever replaced or deleted.
+        demo-2, demo-3, … when that is taken. Nothing existing is ever replaced or deleted. The \
+        run's figures go to RUN/plots (see `dartsprime plot`).
         """)
 
     @OptionGroup var runDirectory: RunDirectoryOptions
@@ -38,6 +41,10 @@ struct DemoCommand: ParsableCommand {
         try RunStore.checkCreatable(at: directory)  // refused before anything is printed or loaded
         StandardStreams.writeError("demo: \(c.method) on Fashion-MNIST, C=\(c.initChannels) L=\(c.layers), \(c.epochs) epochs on \(c.subset ?? 0) images\n")
         try SearchLauncher.start(c, directory: directory, maxSteps: nil)
+        let plots = directory.appendingPathComponent("plots")
+        let result = try Plot.write(runs: [directory], to: plots, replace: false)
+        PlotCommand.report(result.notes)
+        StandardStreams.writeLine("plots: \(result.files.count) files in \(plots.path)")
     }
 
     /// `base` if it is free (missing or an empty folder), else the first free `base-2`, `base-3`, ….

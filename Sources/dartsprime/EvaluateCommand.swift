@@ -63,15 +63,7 @@ struct EvaluateCommand: ParsableCommand {
     func makeConfiguration() throws -> EvaluationRunConfiguration {
         var c = EvaluationRunConfiguration.preset(profile)
         if let run = sourceRun {
-            let replay = try Replay(directory: URL(fileURLWithPath: run))
-            let replayed = try replay.step(step)
-            let row = try replay.store.history().first { $0.step == replayed.step }
-            c.genotype = replayed.genotype.description
-            c.source = EvaluationSource(run: replay.store.url.path, runIdentity: try replay.store.identity(),
-                                        step: replayed.step, stateDigest: row?.stateDigest)
-            // The search's data by default: a cell found on Fashion-MNIST is evaluated there.
-            c.dataset = replay.configuration.dataset
-            c.dataDirectory = (try replay.store.readDataLocation())?.directory ?? replay.configuration.dataDirectory
+            try c.takeGenotype(fromSearch: URL(fileURLWithPath: run), step: step)
         } else if let text = genotype {
             c.genotype = text
             c.source = EvaluationSource(text: text)

@@ -31,6 +31,18 @@ enum SearchLauncher {
         try finish(outcome, directory: directory, started: started)
     }
 
+    /// Starts the run `makeKind` builds in `directory`, or continues it there when it was
+    /// interrupted (RunLauncher's start-or-resume: a run of another configuration is refused).
+    /// One run of an `experiment`, idempotent for schedulers that requeue it.
+    static func startOrResume(directory: URL, _ makeKind: () throws -> any RunKind) throws {
+        try refuseDiverged(directory)
+        installStopSignals(directory: directory)
+        let started = Date()
+        let kind = try makeKind()  // loads and checks the data
+        let outcome = try launcher.startOrResume(kind, directory: directory, maxSteps: nil, progress: ProgressPrinter().report)
+        try finish(outcome, directory: directory, started: started)
+    }
+
     /// Continues the run in `directory`, or forks its step `fromStep` into `into`. A run that had
     /// already finished is not an error: a requeued job has nothing left to do (exit 0).
     static func resume(directory: URL, fromStep: Int?, into: URL?, maxSteps: Int?, data: URL? = nil,

@@ -27,6 +27,8 @@ import Testing
         #expect(CommandExit.environmentProblem(["DARTSPRIME_THREADS": "4", "DARTSPRIME_SPIN_US": "0"]) == nil)
         for bad in ["0", "-1", "x", "1.5", "", "100000"] {
             #expect(CommandExit.environmentProblem(["DARTSPRIME_THREADS": bad])?.contains("DARTSPRIME_THREADS") == true, "\(bad)")
+            #expect(CommandExit.environmentProblem(["SLURM_CPUS_PER_TASK": bad])?.contains("SLURM_CPUS_PER_TASK") == true, "\(bad)")
         }
+        #expect(CommandExit.environmentProblem(["SLURM_CPUS_PER_TASK": "2"]) == nil)
     }
 }

@@ -1,7 +1,8 @@
 // The worker count follows the CPUs the process may use: a search started under `taskset -c 0`
 // records `worker_threads` = 1 in its run.json environment, DARTSPRIME_THREADS still overrides it, and
 // the pinned search's state digests equal those of an unpinned one (results do not depend on the
-// thread count) and the recorded fixture's.
+// thread count) and the recorded fixture's. Inside a Slurm task SLURM_CPUS_PER_TASK sets the count
+// the same way, with the same digests.
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ struct ThreadCountEndToEnd {
     /// run's recorded `threads` and its per-step state digests.
     func search(_ run: URL, data: URL, prefix: [String] = [], threads: String? = nil) throws -> (threads: String, digests: [String]) {
         let exe = try dartsprimeBinary()
-        var args = ["-u", "DARTSPRIME_THREADS"] + (threads.map { ["DARTSPRIME_THREADS=\($0)"] } ?? [])
+        var args = ["-u", "DARTSPRIME_THREADS", "-u", "SLURM_CPUS_PER_TASK"] + (threads.map { ["DARTSPRIME_THREADS=\($0)"] } ?? [])
         args += prefix + [exe.path, "search", "--profile", "tiny", "--seed", "101", "--run", run.path,
                           "--dataset", "cifar10", "--data", data.path, "--method", "prime"]
         let r = try execute(URL(fileURLWithPath: "/usr/bin/env"), args)
@@ -54,5 +55,33 @@ struct ThreadCountEndToEnd {
         let forced = try search(dir.appendingPathComponent("forced"), data: data, prefix: [taskset, "-c", "0"], threads: "3")
         #expect(forced.threads == "3")
         #expect(forced.digests == free.digests)
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.activeProcessorCount >= 2, "needs two CPUs to tell a Slurm share from the whole mask"))
+    func slurmCPUsPerTaskSetsTheWorkersNotTheDigests() throws {
+        let dir = scratch("slurm-threads")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("cifar")
+        try DigestFixture.writeSyntheticCIFAR(into: data)
+
+        let share = try search(dir.appendingPathComponent("share"), data: data, prefix: ["SLURM_CPUS_PER_TASK=1"])
+        #expect(share.threads == "1")
+        let free = try search(dir.appendingPathComponent("free"), data: data)
+        // The control: without the variable the same search uses every allowed CPU.
+        #expect(free.threads == String(try allowedCPUs()) && free.threads != "1")
+        #expect(share.digests.count >= 10)
+        #expect(share.digests == free.digests, "SLURM_CPUS_PER_TASK changed the digests")
+        #expect(Array(share.digests.dropFirst()) == (try DigestFixture.recorded()["synthetic-prime"]), "differs from the recorded fixture")
+
+        // DARTSPRIME_THREADS still wins, and a value Slurm would never set is refused in one line.
+        let forced = try search(dir.appendingPathComponent("forced"), data: data, prefix: ["SLURM_CPUS_PER_TASK=1"], threads: "2")
+        #expect(forced.threads == "2")
+        let exe = try dartsprimeBinary()
+        let bad = try execute(exe, ["search", "--profile", "tiny", "--run", dir.appendingPathComponent("bad").path,
+                                    "--dataset", "cifar10", "--data", data.path], environment: ["SLURM_CPUS_PER_TASK": "none"])
+        #expect(bad.status == 64)
+        let lines = bad.err.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("error: SLURM_CPUS_PER_TASK"), "\(bad.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
     }
 }

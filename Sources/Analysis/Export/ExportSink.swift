@@ -50,8 +50,11 @@ public final class AtomicFileSink: ExportSink {
 
     deinit { discard() }
 
-    public func write(_ text: String) throws {
-        var bytes = Array(text.utf8)
+    public func write(_ text: String) throws { try write(bytes: Array(text.utf8)) }
+
+    /// Binary content (a converter's PNG), written like text.
+    public func write(bytes: [UInt8]) throws {
+        var bytes = bytes
         var done = 0
         try bytes.withUnsafeMutableBytes { raw in
             while done < raw.count {

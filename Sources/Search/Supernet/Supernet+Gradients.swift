@@ -39,13 +39,7 @@ extension Supernet {
 
     /// Σ over every network weight of its squared gradient, in parameter order (the FIMT of
     /// SPEC §3 when taken right after a weight step's backward pass).
-    public func weightGradientSquaredSum() -> Double {
-        var sum = 0.0
-        for p in weights {
-            p.grad.withUnsafeBufferPointer { g in for v in g { sum += Double(v) * Double(v) } }
-        }
-        return sum
-    }
+    public func weightGradientSquaredSum() -> Double { squaredGradientSum(weights) }
 }
 
 /// Fraction of rows of `logits` (N × K) whose arg-max is the label (first maximum on ties).

@@ -61,6 +61,9 @@ enum CommandExit {
         if let v = environment["DARTSPRIME_THREADS"], DartsCore.parseThreadCount(v) == nil {
             return "DARTSPRIME_THREADS must be a whole number of worker threads from 1 to \(DartsCore.maximumThreadCount), got '\(v)'"
         }
+        if let v = environment[DartsCore.slurmCPUsVariable], DartsCore.parseThreadCount(v) == nil {
+            return "\(DartsCore.slurmCPUsVariable) must be a whole number of CPUs from 1 to \(DartsCore.maximumThreadCount), got '\(v)'"
+        }
         if let v = environment["DARTSPRIME_SPIN_US"], DartsCore.parseSpinMicroseconds(v) == nil {
             return "DARTSPRIME_SPIN_US must be whole microseconds from 0 to 1000000, got '\(v)'"
         }

@@ -1,0 +1,105 @@
+// Reads what exists of an experiment's runs, without changing them: each task's state (missing,
+// running, interrupted, stopped, preempted, finished, failed, diverged, unreadable) and, for
+// the cells whose every run is finished, the values the summary table aggregates. Runs are read
+// through RunSummary (state, evaluation.json) and the run's history.
+
+import Foundation
+import RunStore
+
+/// How one task's run stands.
+public struct ExperimentRunReport: Equatable, Sendable {
+    public var task: ExperimentTask
+    /// `missing` (no run.json), `unreadable` (the run cannot be read), or RunSummary's state.
+    public var state: String
+    /// Why it is unreadable, or the error status.json records.
+    public var detail: String?
+
+    public var isFinished: Bool { state == "finished" }
+
+    public init(task: ExperimentTask, state: String, detail: String? = nil) {
+        self.task = task; self.state = state; self.detail = detail
+    }
+}
+
+/// The values of one counted cell (all its runs finished).
+public struct ExperimentCellValues: Equatable, Sendable {
+    public var cell: ExperimentGrid.Cell
+    /// Test error (%) from evaluation.json, else the search's final α-split error (%).
+    public var errorPercent: Double
+    public var parametersMillions: Double?
+    /// Wall seconds the search computed (status.json `wall_seconds`), when recorded.
+    public var searchSeconds: Double?
+    /// α steps over the search (history rows with `alpha_step` 1).
+    public var alphaSteps: Int
+
+    public init(cell: ExperimentGrid.Cell, errorPercent: Double, parametersMillions: Double?, searchSeconds: Double?, alphaSteps: Int) {
+        self.cell = cell; self.errorPercent = errorPercent; self.parametersMillions = parametersMillions
+        self.searchSeconds = searchSeconds; self.alphaSteps = alphaSteps
+    }
+}
+
+public struct ExperimentCollection: Sendable {
+    public var reports: [ExperimentRunReport]
+    public var values: [ExperimentCellValues]
+
+    /// Reads every task of `grid` under `layout`.
+    public init(grid: ExperimentGrid, layout: ExperimentLayout) {
+        var reports: [ExperimentRunReport] = []
+        var summaries: [Int: RunSummary] = [:]
+        for task in grid.tasks {
+            let directory = layout.directory(of: task)
+            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.json").path) else {
+                reports.append(ExperimentRunReport(task: task, state: "missing")); continue
+            }
+            do {
+                let summary = try RunSummary(directory: directory)
+                summaries[task.index] = summary
+                reports.append(ExperimentRunReport(task: task, state: summary.state, detail: summary.status["error"]))
+            } catch {
+                reports.append(ExperimentRunReport(task: task, state: "unreadable", detail: "\(error)"))
+            }
+        }
+        var values: [ExperimentCellValues] = []
+        for search in grid.tasks where search.kind == .search {
+            let evaluation = grid.tasks.first { $0.kind == .evaluation && $0.dependsOn == search.index }
+            let cellTasks = [search] + (evaluation.map { [$0] } ?? [])
+            guard cellTasks.allSatisfy({ reports[$0.index].isFinished }), let s = summaries[search.index] else { continue }
+            do {
+                values.append(try Self.values(search: s, evaluation: evaluation.flatMap { summaries[$0.index] },
+                                              cell: search.cell))
+            } catch {
+                reports[search.index].state = "unreadable"
+                reports[search.index].detail = "\(error)"
+            }
+        }
+        self.reports = reports
+        self.values = values
+    }
+
+    /// The tasks not counted in the table (anything but finished).
+    public var notFinished: [ExperimentRunReport] { reports.filter { !$0.isFinished } }
+
+    /// One cell's values from its finished search (and evaluation, when the grid evaluates).
+    static func values(search: RunSummary, evaluation: RunSummary?, cell: ExperimentGrid.Cell) throws -> ExperimentCellValues {
+        let store = try RunStore.open(at: URL(fileURLWithPath: search.directory), readOnly: true)
+        defer { store.close() }
+        let history = try store.history()
+        let alphaSteps = history.filter { $0.step > 0 && $0.values["alpha_step"] == 1 }.count
+        let error: Double
+        var parameters: Double?
+        if let evaluation {
+            guard let result = evaluation.evaluation else {
+                throw ExperimentError.unreadable(path: evaluation.directory + "/evaluation.json", reason: "is missing or unreadable")
+            }
+            error = result.testError
+            parameters = result.parametersMillions
+        } else {
+            guard let accuracy = history.last(where: \.epochEnd)?.values["valid_acc"], accuracy.isFinite else {
+                throw ExperimentError.unreadable(path: search.directory, reason: "has no epoch end with an α-split accuracy (valid_acc)")
+            }
+            error = (1 - accuracy) * 100
+        }
+        return ExperimentCellValues(cell: cell, errorPercent: error, parametersMillions: parameters,
+                                    searchSeconds: search.status["wall_seconds"].flatMap(Double.init), alphaSteps: alphaSteps)
+    }
+}

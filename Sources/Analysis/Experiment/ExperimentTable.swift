@@ -1,0 +1,88 @@
+// The experiment's summary in the shape of the paper's Table 1: per dataset and method, the
+// mean ± sample standard deviation (n − 1) over the counted seeds of the error, parameters,
+// search time and α steps; as Markdown (DIR/summary.md) and CSV (DIR/summary.csv), columns in
+// docs/FORMAT.md §12.
+
+import Foundation
+
+public struct ExperimentTable: Equatable, Sendable {
+    public struct Row: Equatable, Sendable {
+        public var dataset: String
+        public var method: String
+        /// `evaluation` (test error of the evaluated cells) or `search` (final α-split error).
+        public var errorSource: String
+        public var error: SampleStatistics?
+        public var parametersMillions: SampleStatistics?
+        public var searchSeconds: SampleStatistics?
+        public var alphaSteps: SampleStatistics?
+        /// The seeds whose runs are all finished, and counted.
+        public var seeds: [UInt64]
+    }
+
+    public var rows: [Row]
+    /// Runs not counted: missing, running, interrupted, failed, …
+    public var notCounted: [ExperimentRunReport]
+
+    /// One row per (dataset, method) of `grid`, in grid order, over the cells in `values`.
+    public init(grid: ExperimentGrid, values: [ExperimentCellValues], notCounted: [ExperimentRunReport]) {
+        rows = grid.datasets.flatMap { dataset in
+            grid.methods.map { method in
+                let cells = values.filter { $0.cell.dataset == dataset && $0.cell.method == method }
+                return Row(dataset: dataset.rawValue, method: method, errorSource: grid.evaluate ? "evaluation" : "search",
+                           error: SampleStatistics.of(cells.map(\.errorPercent)),
+                           parametersMillions: SampleStatistics.of(cells.compactMap(\.parametersMillions)),
+                           searchSeconds: SampleStatistics.of(cells.compactMap(\.searchSeconds)),
+                           alphaSteps: SampleStatistics.of(cells.map { Double($0.alphaSteps) }),
+                           seeds: cells.map(\.cell.seed))
+            }
+        }
+        self.notCounted = notCounted
+    }
+
+    public init(_ collection: ExperimentCollection, grid: ExperimentGrid) {
+        self.init(grid: grid, values: collection.values, notCounted: collection.notFinished)
+    }
+
+    public static let csvHeader = "dataset,method,error_source,error_percent_mean,error_percent_std,params_m_mean,params_m_std,"
+        + "search_seconds_mean,search_seconds_std,alpha_steps_mean,alpha_steps_std,seeds_counted,seeds"
+
+    /// Full-precision numbers (empty where unknown, std empty below two seeds).
+    public var csv: String {
+        func pair(_ s: SampleStatistics?) -> String {
+            guard let s else { return "," }
+            return "\(s.mean),\(s.standardDeviation.map { "\($0)" } ?? "")"
+        }
+        let lines = rows.map { r in
+            [r.dataset, r.method, r.errorSource, pair(r.error), pair(r.parametersMillions), pair(r.searchSeconds),
+             pair(r.alphaSteps), String(r.seeds.count), r.seeds.map(String.init).joined(separator: " ")].joined(separator: ",")
+        }
+        return ([Self.csvHeader] + lines).joined(separator: "\n") + "\n"
+    }
+
+    public var markdown: String {
+        let errorTitle = rows.first?.errorSource == "evaluation" ? "test error (%)" : "α-split error (%) (search, not evaluated)"
+        var out = "| dataset | method | \(errorTitle) | params (M) | search time (s) | α steps | seeds |\n"
+        out += "|---|---|---|---|---|---|---|\n"
+        for r in rows {
+            out += "| \(r.dataset) | \(r.method) | \(Self.cell(r.error, "%.2f")) | \(Self.cell(r.parametersMillions, "%.3f")) | "
+                + "\(Self.cell(r.searchSeconds, "%.1f")) | \(Self.cell(r.alphaSteps, "%.1f")) | \(r.seeds.count) |\n"
+        }
+        out += "\nmean ± sample standard deviation (n − 1) over the seeds counted; — where unknown or fewer than two seeds.\n"
+        if notCounted.isEmpty {
+            out += "\nEvery run of the grid is finished.\n"
+        } else {
+            out += "\nNot counted (\(notCounted.count)):\n\n"
+            for r in notCounted {
+                out += "- \(r.task.path): \(r.state)\(r.detail.map { " (\(Self.oneLine($0)))" } ?? "")\n"
+            }
+        }
+        return out
+    }
+
+    static func cell(_ s: SampleStatistics?, _ format: String) -> String {
+        guard let s else { return "—" }
+        return String(format: format, s.mean) + " ± " + (s.standardDeviation.map { String(format: format, $0) } ?? "—")
+    }
+
+    static func oneLine(_ s: String) -> String { s.split(whereSeparator: \.isNewline).joined(separator: " ") }
+}

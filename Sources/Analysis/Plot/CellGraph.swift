@@ -1,0 +1,50 @@
+// One cell of a genotype as a Graphviz DOT graph, as DARTS's visualize.py draws it: the cell's
+// inputs, one box per intermediate node, an edge per chosen (op, input) labelled and coloured by
+// op, and the output joining the concat states. Generic over the search space: the CNN cell
+// (inputs c_{k-2}, c_{k-1}; 4 nodes × 2 inputs) and the recurrent one (input h_{t-1}; 8 nodes × 1).
+
+import Foundation
+import Architecture
+
+public enum CellGraph {
+    /// The DOT text of `cell` (its `edges` node by node, `space.keptInputs` per node).
+    public static func dot(_ cell: GenotypeCell, space: SearchSpace, title: String) -> String {
+        precondition(cell.edges.count == space.pairsPerCell,
+                     "cell \(cell.type) has \(cell.edges.count) edges, the space needs \(space.pairsPerCell)")
+        let inputs = inputLabels(space)
+        func state(_ s: Int) -> String { s < space.cellInputs ? "in\(s)" : "n\(s - space.cellInputs)" }
+        var out = "digraph \"\(escape(cell.type))\" {\n"
+        out += "  graph [rankdir=LR, label=\"\(escape(title))\", labelloc=t, fontname=\"Helvetica\", fontsize=14];\n"
+        out += "  node [fontname=\"Helvetica\", fontsize=12, style=\"filled,rounded\", shape=box];\n"
+        out += "  edge [fontname=\"Helvetica\", fontsize=10];\n"
+        for (i, label) in inputs.enumerated() {
+            out += "  \"in\(i)\" [label=\"\(escape(label))\", fillcolor=\"#a6dba0\"];\n"
+        }
+        for n in 0..<space.nodes { out += "  \"n\(n)\" [label=\"\(n)\", fillcolor=\"#ffffb3\"];\n" }
+        out += "  \"out\" [label=\"\(escape(outputLabel(space)))\", fillcolor=\"#8dd3c7\"];\n"
+        for n in 0..<space.nodes {
+            for e in cell.edges[(n * space.keptInputs)..<((n + 1) * space.keptInputs)] {
+                let colour = PlotPalette.colour(op: e.op)
+                out += "  \"\(state(e.input))\" -> \"n\(n)\" [label=\"\(escape(e.op))\", color=\"\(colour)\", fontcolor=\"\(colour)\", penwidth=2];\n"
+            }
+        }
+        for s in cell.concat { out += "  \"\(state(s))\" -> \"out\" [color=\"#999999\", style=dashed];\n" }
+        out += "}\n"
+        return out
+    }
+
+    /// Names of the cell's input states, as DARTS's figures write them.
+    static func inputLabels(_ space: SearchSpace) -> [String] {
+        switch space.cellInputs {
+        case 2: ["c_{k-2}", "c_{k-1}"]
+        case 1: ["h_{t-1}"]
+        default: (0..<space.cellInputs).map { "s\($0)" }
+        }
+    }
+
+    static func outputLabel(_ space: SearchSpace) -> String { space.cellInputs == 1 ? "h_{t}" : "c_{k}" }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}
