@@ -48,7 +48,7 @@ let package = Package(
         // kind of run shares. Knows tensors, optimizers and the store, not models or data.
         .target(name: "Training", dependencies: ["DartsCore", "DartsNN", "RunStore"]),
         // Supernet, schedules, regularisers, and the CNN search as a run kind of the trainer.
-        .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
+        .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "TextData", "Architecture", "Training"]),
         // The evaluation network of SPEC §6 (a genotype's cells trained from scratch), its loss,
         // and the evaluation as a run kind of the trainer.
         .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "RunStore", "Training"]),
@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Search", "Evaluation", "Architecture", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
         // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
+            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "TextData", "Architecture", "DartsCore", "DartsNN", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -10,7 +10,7 @@ import Training
 enum SearchLauncher {
     /// The run kinds this build can start and resume.
     static var launcher: RunLauncher {
-        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self], notice: { StandardStreams.writeError($0 + "\n") })
+        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self, RecurrentSearch.self], notice: { StandardStreams.writeError($0 + "\n") })
     }
 
     /// Stop signals for a run in `directory`: a second one exits at once (75) with this line.
@@ -28,6 +28,16 @@ enum SearchLauncher {
         let search = try CNNSearch(configuration: c)
         let outcome = try launcher.start(search, directory: directory, maxSteps: maxSteps,
                                          progress: ProgressPrinter().report)
+        try finish(outcome, directory: directory, started: started)
+    }
+
+    /// Runs a new Penn Treebank search in `directory` (its corpus read and checked first).
+    static func start(_ c: RecurrentSearchRunConfiguration, directory: URL, maxSteps: Int?) throws {
+        try RunStore.checkCreatable(at: directory)  // before the corpus is read
+        installStopSignals(directory: directory)
+        let started = Date()
+        let search = try RecurrentSearch(configuration: c)
+        let outcome = try launcher.start(search, directory: directory, maxSteps: maxSteps, progress: ProgressPrinter().report)
         try finish(outcome, directory: directory, started: started)
     }
 
