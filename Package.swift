@@ -83,6 +83,6 @@ let package = Package(
             "dartsprime", "Search", "Training", "ImageData", "RunStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks", "TextData"]),
     ]
 )

@@ -65,8 +65,11 @@ struct EvaluateCommand: ParsableCommand {
             c.source = EvaluationSource(run: replay.store.url.path, runIdentity: try replay.store.identity(),
                                         step: replayed.step, stateDigest: row?.stateDigest)
             // The search's data by default: a cell found on Fashion-MNIST is evaluated there.
-            c.dataset = replay.configuration.dataset
-            c.dataDirectory = (try replay.store.readDataLocation())?.directory ?? replay.configuration.dataDirectory
+            guard let search = replay.configuration else {
+                throw RuntimeFailure("\(run): a \(replay.store.runKind) run; evaluate trains CNN genotypes in this build")
+            }
+            c.dataset = search.dataset
+            c.dataDirectory = (try replay.store.readDataLocation())?.directory ?? search.dataDirectory
         } else if let text = genotype {
             c.genotype = text
             c.source = EvaluationSource(text: text)

@@ -60,7 +60,7 @@ public final class RecurrentSearch: RunKind {
         sgd = SGD(lr: Float(c.learningRate), momentum: 0, weightDecay: Float(c.weightDecay))
         adam = Adam(lr: Float(c.archLearningRate), beta1: Float(c.archBeta1), beta2: Float(c.archBeta2),
                     eps: Float(c.archEpsilon), weightDecay: method.activation == .crb ? 0 : Float(c.archWeightDecay))
-        masks = RecurrentMaskSampler()
+        masks = c.maskSampler
         schedule = ArchitectureSchedule(kind: method.schedule, r: c.stepRatio, tau0: c.fimtTau0,
                                         gammaInc: c.fimtGammaIncrease, beta: c.fimtBeta)
         regularizer = RegularizerState(kind: method.regularizer, rho: c.rho, admmFrequency: c.admmFrequency,

@@ -26,6 +26,11 @@ public struct RecurrentSearchRunConfiguration: Codable, Sendable, Equatable {
     public var learningRate: Double = 20
     public var weightDecay: Double = 5e-7
     public var gradientClip: Double = 0.25
+    /// Dropout probabilities of the four masks (SPEC §7: x 0.75, h 0.25, embedding 0.2, output 0.75).
+    public var dropoutX: Double = 0.75
+    public var dropoutH: Double = 0.25
+    public var dropoutInput: Double = 0.2
+    public var dropoutOutput: Double = 0.75
     /// Temporal activation regularisation on the weight step.
     public var tarCoefficient: Double = 1e-3
     // Architecture optimiser
@@ -75,6 +80,11 @@ public struct RecurrentSearchRunConfiguration: Codable, Sendable, Equatable {
         return c
     }
 
+    /// The masks' keep probabilities, 1 − each dropout.
+    public var maskSampler: RecurrentMaskSampler {
+        RecurrentMaskSampler(keepX: 1 - dropoutX, keepH: 1 - dropoutH, keepInput: 1 - dropoutInput, keepOutput: 1 - dropoutOutput)
+    }
+
     /// The parsed method; CNN-only variants are refused by `validate()`.
     public var methodSpec: MethodSpec { get throws { try MethodSpec.parse(method) } }
 
@@ -87,6 +97,10 @@ public struct RecurrentSearchRunConfiguration: Codable, Sendable, Equatable {
         try C.atLeast("--bptt", bptt, 2, why: " (the short length is ⌊bptt/2⌋)")
         try C.atLeast("--eval-batch-size", evaluationBatchSize, 1)
         if let t = tokens { try C.atLeast("--tokens", t, 2) }
+        try C.unitHalfOpen("--dropout-x", dropoutX)
+        try C.unitHalfOpen("--dropout-h", dropoutH)
+        try C.unitHalfOpen("--dropout-input", dropoutInput)
+        try C.unitHalfOpen("--dropout-output", dropoutOutput)
         try C.positive("--lr", learningRate)
         try C.nonNegative("--weight-decay", weightDecay)
         try C.positive("--grad-clip", gradientClip)
