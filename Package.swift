@@ -48,7 +48,7 @@ let package = Package(
         // kind of run shares. Knows tensors, optimizers and the store, not models or data.
         .target(name: "Training", dependencies: ["DartsCore", "DartsNN", "RunStore"]),
         // Supernet, schedules, regularisers, and the CNN search as a run kind of the trainer.
-        .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "Architecture", "Training"]),
+        .target(name: "Search", dependencies: ["DartsCore", "DartsNN", "RunStore", "ImageData", "TextData", "Architecture", "Training"]),
         // The evaluation network of SPEC §6 (a genotype's cells trained from scratch), its loss,
         // and the evaluation as a run kind of the trainer.
         .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "TextData", "RunStore", "Training"]),
@@ -91,6 +91,6 @@ let package = Package(
         // Children with a clean signal mask, for tests that signal shells and daemons.
         .target(name: "ProcessSupport", path: "Tests/ProcessSupport"),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "ProcessSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks", "PlotInspection", "ProcessSupport", "Cluster"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RunStore", "Benchmarks", "PlotInspection", "ProcessSupport", "Cluster", "TextData"]),
     ]
 )

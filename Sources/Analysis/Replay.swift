@@ -32,7 +32,7 @@ public enum ReplayError: Error, CustomStringConvertible, Equatable {
         case let .noSuchStep(run, step, last):
             return "\(run) has no step \(step) (its history has steps 1…\(last.map(String.init) ?? "none"))"
         case let .missingAlphas(run, step):
-            return "\(run): the history row of step \(step) has no activated α (alphas_normal, alphas_reduce)"
+            return "\(run): the history row of step \(step) has no activated α (alphas_<cell> for each cell type)"
         case let .checkpointDisagrees(run, step, h, c):
             return "\(run): step \(step)'s history gives \(h) but its checkpoint's α give \(c)"
         }
@@ -42,7 +42,8 @@ public enum ReplayError: Error, CustomStringConvertible, Equatable {
 /// Derives genotypes of a stored search.
 public struct Replay {
     public let store: RunStore
-    public let configuration: SearchConfiguration
+    /// The CNN search's configuration; nil for a text search (`rnn-search`).
+    public let configuration: SearchConfiguration?
     public let method: MethodSpec
     /// The space of α's columns (CRB: without `none`).
     public let space: SearchSpace
@@ -55,12 +56,29 @@ public struct Replay {
     /// Replays an open store (e.g. one `export` opened already); refuses runs that are not searches.
     public init(store: RunStore) throws {
         self.store = store
-        guard store.runKind == CNNSearch.kindName else {
+        switch store.runKind {
+        case CNNSearch.kindName:
+            let c = try StateJSON.decode(SearchConfiguration.self, store.configurationJSON, key: "configuration")
+            configuration = c
+            method = try MethodSpec.parse(c.method)
+            space = method.activation.columnSpace(of: .cnn)
+        case RecurrentSearch.kindName:
+            let c = try StateJSON.decode(RecurrentSearchRunConfiguration.self, store.configurationJSON, key: "configuration")
+            configuration = nil
+            method = try c.methodSpec
+            space = method.activation.columnSpace(of: .recurrent)
+        default:
             throw ReplayError.notASearch(run: store.url.path, kind: store.runKind)
         }
-        configuration = try StateJSON.decode(SearchConfiguration.self, store.configurationJSON, key: "configuration")
-        method = try MethodSpec.parse(configuration.method)
-        space = method.activation.columnSpace(of: .cnn)
+    }
+
+    /// Whether `kind` names a search run (CNN or text), whose α replay and export read.
+    public static func isSearch(_ kind: String) -> Bool { [CNNSearch.kindName, RecurrentSearch.kindName].contains(kind) }
+
+    /// Where a checkpoint keeps the raw α of `cell`, under `model/`: `alphas_<cell>` for CNN
+    /// searches, `weights` (the PyTorch reference's name) for the text search's one cell.
+    public func checkpointAlphaKey(_ cell: String) -> String {
+        store.runKind == RecurrentSearch.kindName ? "weights" : "alphas_" + cell
     }
 
     /// Every step's genotype, in step order, with where it changed.
@@ -121,7 +139,7 @@ public struct Replay {
     public func genotypeOfCheckpoint(_ step: Int) throws -> Genotype {
         let reader = StateReader(try store.load(step: step)).scoped("model")
         let matrices = try space.cellTypes.map { type in
-            method.activation.activatedRows(try reader.tensor("alphas_" + type, shape: space.alphaShape))
+            method.activation.activatedRows(try reader.tensor(checkpointAlphaKey(type), shape: space.alphaShape))
         }
         return Genotype.derive(activated: matrices, space: space)
     }

@@ -67,6 +67,12 @@ public struct RunSummary: Sendable {
             let steps = try Replay(directory: store.url).allSteps()
             genotype = steps.last?.genotype.description
             genotypeChangedAt = steps.last(where: \.changed)?.step ?? steps.first?.step
+        case RecurrentSearch.kindName:
+            let c = try StateJSON.decode(RecurrentSearchRunConfiguration.self, configurationJSON, key: "configuration")
+            method = c.method; seed = c.seed; dataset = "ptb"; epochs = c.epochs
+            let steps = try Replay(directory: store.url).allSteps()
+            genotype = steps.last?.genotype.description
+            genotypeChangedAt = steps.last(where: \.changed)?.step ?? steps.first?.step
         case CNNEvaluation.kindName:
             let c = try StateJSON.decode(EvaluationRunConfiguration.self, configurationJSON, key: "configuration")
             seed = c.seed; dataset = c.dataset.rawValue; epochs = c.epochs; genotype = c.genotype

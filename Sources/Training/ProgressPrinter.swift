@@ -18,7 +18,7 @@ public final class ProgressPrinter: @unchecked Sendable {
         last = now
         let o = p.output
         var line = String(format: "epoch %d/%d step %d/%d loss %.4f", p.epoch, p.epochs, p.step, p.totalSteps, o.loss)
-        if !o.accuracy.isNaN { line += String(format: " acc %.3f", o.accuracy) }  // language models have none
+        if !o.accuracy.isNaN { line += String(format: " acc %.3f", o.accuracy) }  // text runs have none
         for (name, value) in o.progressExtras { line += " \(name) \(value)" }
         line += String(format: " %.2fs/step ETA %@", p.secondsPerStep, Self.duration(p.eta))
         if p.epochEnd, let s = o.epochSummary { line += " | " + s }

@@ -32,14 +32,14 @@ extension EvaluateCommand {
     func makeRecurrentConfiguration() throws -> RecurrentEvaluationConfiguration {
         var c = RecurrentEvaluationConfiguration.preset(profile)
         if let run = sourceRun {
-            try Self.refuseRecurrentSource(run)
+            try c.takeGenotype(fromSearch: URL(fileURLWithPath: run), step: step)
         } else if let text = genotype {
             c.genotype = text
             c.source = EvaluationSource(text: text)
         } else if let file = genotypeFile {
             (c.genotype, c.source) = try Self.readGenotypeFile(file)
         }
-        c.dataDirectory = data.directory
+        if let v = data.directory { c.dataDirectory = v }
         if let v = data.ptbLayout { c.layout = v }
         batch.applySettings(to: &c)
         storage.applySettings(to: &c)
@@ -57,24 +57,9 @@ extension EvaluateCommand {
         return c
     }
 
-    /// The hook for `evaluate RUN --dataset ptb`: the genotype of a recurrent search's step.
-    /// No recurrent search kind exists in this build yet, so every run is refused in one line
-    /// naming its kind; replay it here once one does.
-    static func refuseRecurrentSource(_ run: String) throws -> Never {
-        let store = try RunStore.open(at: URL(fileURLWithPath: run), readOnly: true)
-        throw RuntimeFailure(
-            "\(store.url.path) is a run of kind \(store.runKind), not a search on text; --dataset ptb evaluates a recurrent genotype given with --genotype or --genotype-file")
-    }
-
     func runRecurrent() throws {
         let c = try makeRecurrentConfiguration()
         let directory = runDirectory.directory(default: "artifacts/runs/eval-ptb-s\(c.seed)")
-        try RunStore.checkCreatable(at: directory)  // before the data is loaded
-        SearchLauncher.installStopSignals(directory: directory)
-        let started = Date()
-        let evaluation = try RecurrentEvaluation(configuration: c)
-        let outcome = try SearchLauncher.launcher.start(evaluation, directory: directory, maxSteps: limit.maxSteps,
-                                                        progress: ProgressPrinter().report)
-        try SearchLauncher.finish(outcome, directory: directory, started: started)
+        try SearchLauncher.start(directory: directory, maxSteps: limit.maxSteps) { try RecurrentEvaluation(configuration: c) }
     }
 }

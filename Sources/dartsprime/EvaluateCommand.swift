@@ -106,12 +106,6 @@ struct EvaluateCommand: ParsableCommand {
         let c = try makeConfiguration()
         let name = sourceRun.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "genotype"
         let directory = runDirectory.directory(default: "artifacts/runs/eval-\(name)-s\(c.seed)")
-        try RunStore.checkCreatable(at: directory)  // before the data is loaded
-        SearchLauncher.installStopSignals(directory: directory)
-        let started = Date()
-        let evaluation = try CNNEvaluation(configuration: c)
-        let outcome = try SearchLauncher.launcher.start(evaluation, directory: directory, maxSteps: limit.maxSteps,
-                                                        progress: ProgressPrinter().report)
-        try SearchLauncher.finish(outcome, directory: directory, started: started)
+        try SearchLauncher.start(directory: directory, maxSteps: limit.maxSteps) { try CNNEvaluation(configuration: c) }
     }
 }

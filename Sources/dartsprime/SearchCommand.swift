@@ -28,6 +28,7 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup(title: "Schedule") var schedule: ScheduleOptions
     @OptionGroup(title: "Regularisers") var regularizers: RegularizerOptions
     @OptionGroup(title: "Storage") var storage: StorageOptions
+    @OptionGroup(title: "Text (--dataset ptb)") var text: TextOptions
 
     /// The profile's preset with every given flag applied.
     func makeConfiguration() -> SearchConfiguration {
@@ -35,10 +36,17 @@ struct SearchCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if data.isText { return try validateText() }
+        if let flag = text.given.first { throw ValidationError("\(flag) is a text search setting; it needs --dataset ptb") }
         try makeConfiguration().validateAsFlags()
     }
 
     func run() throws {
+        if data.isText {
+            let c = makeTextConfiguration()
+            let directory = runDirectory.directory(default: "artifacts/runs/\(c.method)-ptb-s\(c.seed)")
+            return try SearchLauncher.start(c, directory: directory, maxSteps: limit.maxSteps)
+        }
         let c = makeConfiguration()
         let directory = runDirectory.directory(default: "artifacts/runs/\(c.method)-\(c.dataset.rawValue)-s\(c.seed)")
         try SearchLauncher.start(c, directory: directory, maxSteps: limit.maxSteps)

@@ -10,7 +10,7 @@ import Training
 enum SearchLauncher {
     /// The run kinds this build can start and resume.
     static var launcher: RunLauncher {
-        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self, RecurrentEvaluation.self], notice: { StandardStreams.writeError($0 + "\n") })
+        RunLauncher(kinds: [CNNSearch.self, CNNEvaluation.self, RecurrentEvaluation.self, RecurrentSearch.self], notice: { StandardStreams.writeError($0 + "\n") })
     }
 
     /// Stop signals for a run in `directory`: a second one exits at once (75) with this line.
@@ -19,16 +19,26 @@ enum SearchLauncher {
             "stopped at once by a second signal; the newest committed step is intact; continue with: dartsprime resume \(directory.path)\n")
     }
 
-    /// Runs a new search in `directory` (its data loaded and checked first, so a bad input
-    /// leaves no directory behind); prints the genotype when it finishes.
-    static func start(_ c: SearchConfiguration, directory: URL, maxSteps: Int?) throws {
+    /// Runs the new run `makeKind` builds in `directory` (a search or an evaluation; its data
+    /// loaded and checked first, after the directory is known to be creatable, so a bad input
+    /// leaves no directory behind); prints the result when it finishes.
+    static func start(directory: URL, maxSteps: Int?, _ makeKind: () throws -> any RunKind) throws {
         try RunStore.checkCreatable(at: directory)  // before the data is loaded
         installStopSignals(directory: directory)
         let started = Date()
-        let search = try CNNSearch(configuration: c)
-        let outcome = try launcher.start(search, directory: directory, maxSteps: maxSteps,
-                                         progress: ProgressPrinter().report)
+        let kind = try makeKind()
+        let outcome = try launcher.start(kind, directory: directory, maxSteps: maxSteps, progress: ProgressPrinter().report)
         try finish(outcome, directory: directory, started: started)
+    }
+
+    /// Runs a new CNN search in `directory`.
+    static func start(_ c: SearchConfiguration, directory: URL, maxSteps: Int?) throws {
+        try start(directory: directory, maxSteps: maxSteps) { try CNNSearch(configuration: c) }
+    }
+
+    /// Runs a new Penn Treebank search in `directory`.
+    static func start(_ c: RecurrentSearchRunConfiguration, directory: URL, maxSteps: Int?) throws {
+        try start(directory: directory, maxSteps: maxSteps) { try RecurrentSearch(configuration: c) }
     }
 
     /// Starts the run `makeKind` builds in `directory`, or continues it there when it was

@@ -88,7 +88,7 @@ struct RecurrentEvaluateEndToEnd {
         let otherDigests = try EvaluateEndToEnd.historyDigests(exe, other)
         #expect(otherDigests.count == 4 && zip(otherDigests, reference).allSatisfy { $0 != $1 })
 
-        // evaluate RUN for ptb: the hook refuses a run that is not a search on text, in one line.
+        // evaluate RUN for ptb refuses a run that is not a search on text, in one line.
         let fromRun = try execute(exe, ["evaluate", straight.path, "--dataset", "ptb", "--data", ptb.path,
                                         "--run", dir.appendingPathComponent("from-run").path])
         #expect(fromRun.status == 1 && fromRun.err.split(separator: "\n").count == 1

@@ -18,7 +18,7 @@ public enum AlphaExport {
                 for cell in space.cellTypes {
                     let weights = try source.weights(cell, in: row)
                     var raw: [Float]?
-                    if let checkpoint, let a = try source.matrix("model/alphas_" + cell, in: checkpoint), case let .float32(v) = a.data {
+                    if let checkpoint, let a = try source.matrix("model/" + source.replay.checkpointAlphaKey(cell), in: checkpoint), case let .float32(v) = a.data {
                         raw = v
                     }
                     for e in edges {

@@ -20,7 +20,7 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
         case let .evaluationRun(run, what):
             return "\(run) is an evaluation run: it has no α, FIMT or genotype search history, so `export \(what)` does not apply (export history does)"
         case let .notASearch(run, kind, what):
-            return "\(run) holds a \(kind) run; `export \(what)` reads CNN searches"
+            return "\(run) holds a \(kind) run; `export \(what)` reads searches (cnn-search, rnn-search)"
         case let .noStepsInRange(run, range, first, last):
             let held = first.flatMap { f in last.map { "steps \(f)…\($0)" } } ?? "no steps"
             return "--steps \(range) selects no step of \(run) (its history has \(held))"

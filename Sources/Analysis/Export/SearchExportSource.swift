@@ -19,7 +19,7 @@ public struct SearchExportSource {
 
     /// `what` names the export in the refusal of a run that is not a search.
     public init(store: RunStore, what: String, steps: StepRange) throws {
-        guard store.runKind == CNNSearch.kindName else {
+        guard Replay.isSearch(store.runKind) else {
             if store.runKind == CNNEvaluation.kindName { throw ExportError.evaluationRun(run: store.url.path, what: what) }
             throw ExportError.notASearch(run: store.url.path, kind: store.runKind, what: what)
         }

@@ -70,41 +70,14 @@ extension CNNSearch {
         }
         w.array("data/train_indices", StoredArray(ints: record.trainIndices))
         w.array("data/alpha_indices", StoredArray(ints: record.alphaIndices))
-        w.scalar("fimt/F", record.fimt)
-        w.scalar("fimt/Fbar", record.fimtAverage)
-        w.scalar("fimt/tau", record.threshold)
-        w.scalar("loss/train", record.trainLoss)
-        w.scalar("loss/alpha", record.alphaLoss)
-        w.scalar("regularizer", record.regularizer)
-        w.integer("alpha_steps", record.alphaStepsTotal)
-        w.integer("fimt/alpha_step", record.alphaStep ? 1 : 0)
-        w.string("method", method.name)
+        record.writeScalars(&w, method: method)
         out.observations = w
-        out.history = [
-            "lr": record.learningRate,
-            "train_loss": record.trainLoss,
-            "train_acc": record.trainAccuracy,
-            "alpha_loss": record.alphaLoss,
-            "alpha_acc": record.alphaAccuracy,
-            "valid_loss": .nan,
-            "valid_acc": .nan,
-            "F": record.fimt,
-            "Fbar": record.fimtAverage,
-            "tau": record.threshold,
-            "alpha_step": record.alphaStep ? 1 : 0,
-            "alpha_steps_total": Double(record.alphaStepsTotal),
-            "regularizer": record.regularizer,
-            "grad_norm": record.gradientNorm,
-        ]
+        out.history = record.historyValues
         out.historyArrays = ["alphas_normal": StoredArray(an), "alphas_reduce": StoredArray(ar)]
         out.loss = record.trainLoss
         out.accuracy = record.trainAccuracy
         out.progressExtras = [("α-steps", String(record.alphaStepsTotal))]
-        // A NaN anywhere here would otherwise run on to an all-max_pool genotype (issue 14).
-        out.mustBeFinite = [("training loss", record.trainLoss), ("weight gradient norm", record.gradientNorm),
-                            ("FIMT", record.fimt)]
-        if record.alphaStep { out.mustBeFinite.append(("architecture loss", record.alphaLoss)) }
-        out.mustBeFinite.append(("activated α", an.scalars.reduce(0) { $0 + Double($1) } + ar.scalars.reduce(0) { $0 + Double($1) }))
+        out.mustBeFinite = record.mustBeFinite(activated: [an, ar])
         return out
     }
 

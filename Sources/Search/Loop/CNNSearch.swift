@@ -214,12 +214,10 @@ public final class CNNSearch: RunKind {
 
     /// Adds the regulariser to α's gradient and takes the Adam step (shared by both orders).
     private func finishAlphaStep(crossEntropy ce: Double, record: inout StepRecord) {
-        let reg = regularizer.evaluate(alphas: model.alphas.map(\.value), activation: method.activation,
-                                       space: model.configuration.space,
-                                       clockOverEpochs: counters.clock / Double(configuration.epochs))
-        for (alpha, gradient) in zip(model.alphas, reg.gradients) { alpha.addToGradient(gradient) }
-        record.regularizer = reg.value
-        record.alphaLoss = ce + reg.value
+        let reg = regularizer.addGradient(to: model.alphas, activation: method.activation, space: model.configuration.space,
+                                          clockOverEpochs: counters.clock / Double(configuration.epochs))
+        record.regularizer = reg
+        record.alphaLoss = ce + reg
         // CRB: pruned entries stay exactly zero (Adam's moments must not move them).
         let frozen = method.activation == .crb
             ? [model.alphasNormal.name: pruningNormal.pruned, model.alphasReduce.name: pruningReduce.pruned] : nil
@@ -235,9 +233,8 @@ public final class CNNSearch: RunKind {
         let traces = model.edgeTraces()
         record.edgeTraceNormal = traces.normal
         record.edgeTraceReduce = traces.reduce
-        schedule.recordFIMT(record.fimt)
-        record.gradientNorm = Double(clipGradientNorm(model.weights, maxNorm: Float(configuration.gradientClip)))
-        sgd.step(model.weights)
+        record.gradientNorm = finishWeightStep(model.weights, fimt: record.fimt, schedule: &schedule, sgd: sgd,
+                                               clip: configuration.gradientClip)
     }
 
     /// Sets every α ≤ 0 to zero and marks it pruned for the rest of the search.

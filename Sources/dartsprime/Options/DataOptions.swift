@@ -27,8 +27,8 @@ enum ImageSubset: ExpressibleByArgument, Equatable {
 
 /// Dataset, its folder, the training subset and augmentation.
 struct DataOptions: ConfigurationOptions {
-    @Option(help: "Dataset.")
-    var dataset: DatasetKind?
+    @Option(help: "Dataset (ptb: the Penn Treebank text search; see the Text group).")
+    var dataset: DatasetArgument?
     @Option(help: "Folder holding the dataset files (default: the dataset's usual place).")
     var data: String?
     @Option(parsing: .unconditional, help: "Use only the first N training images, or 'all'.")
@@ -36,11 +36,14 @@ struct DataOptions: ConfigurationOptions {
     @Flag(inversion: .prefixedNo, help: "Random crop and horizontal flip on both splits (default: on).")
     var augment: Bool?
 
+    /// Whether `--dataset ptb` was given.
+    var isText: Bool { dataset == .ptb }
+
     func apply(to c: inout SearchConfiguration) { applySettings(to: &c) }
 
     /// Writes the given flags into any configuration with these fields (search or evaluation).
     func applySettings<C: ImageDataSettings>(to c: inout C) {
-        if let v = dataset { c.dataset = v }
+        if case let .image(v) = dataset { c.dataset = v }
         // Absolute and standardized, so the run resumes from any working folder.
         if let v = data { c.dataDirectory = URL(fileURLWithPath: v).standardizedFileURL.path }
         if let v = subset { c.subset = v.count }
