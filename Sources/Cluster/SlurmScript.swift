@@ -17,7 +17,7 @@
 
 public struct SlurmScript: Equatable, Sendable {
     /// Which array of the grid.
-    public enum Stage: String, Sendable {
+    public enum Stage: String, Codable, Sendable {
         case search, evaluate
     }
 
