@@ -12,12 +12,14 @@
 //   the job, the run included. The shell only waits on then: forwarding it would be a second
 //   signal, which stops a run at once without committing the step in progress. That is why
 //   the early signal is USR1 and not TERM.
-// - Exit 75 (committed and stopped) becomes `scontrol requeue $SLURM_JOB_ID`, so the task goes
+// - Exit 75 (committed and stopped) becomes `scontrol requeue ARRAYJOB_TASK`, so the task goes
 //   back into the queue and resumes from that step; any other status ends the task with it.
+//   Not `$SLURM_JOB_ID`: for the array's last task that is the array's own id, and requeueing it
+//   requeues (and stops) every task of the array.
 
 public struct SlurmScript: Equatable, Sendable {
     /// Which array of the grid.
-    public enum Stage: String, Sendable {
+    public enum Stage: String, Codable, Sendable {
         case search, evaluate
     }
 
@@ -154,8 +156,10 @@ public struct SlurmScript: Equatable, Sendable {
             "if [ \"$status\" -eq \(Self.preemptedStatus) ]; then",
             "  # Committed and stopped by a signal: back into the queue, where the task resumes from that step.",
             "  # (Where Slurm requeues a preempted job itself, this request is refused and changes nothing.)",
-            "  echo \"dartsprime: grid task $task stopped after committing its step (exit \(Self.preemptedStatus)); requeueing job $SLURM_JOB_ID\" >&2",
-            "  scontrol requeue \"$SLURM_JOB_ID\" || echo \"dartsprime: scontrol requeue failed; run the grid again to resume task $task\" >&2",
+            "  # This array task alone: the last task's SLURM_JOB_ID is the array's own id, which would requeue every task.",
+            "  array_task=\"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"",
+            "  echo \"dartsprime: grid task $task stopped after committing its step (exit \(Self.preemptedStatus)); requeueing job $array_task\" >&2",
+            "  scontrol requeue \"$array_task\" || echo \"dartsprime: scontrol requeue failed; run the grid again to resume task $task\" >&2",
             "  exit \(Self.preemptedStatus)",
             "fi",
             "exit \"$status\"",

@@ -37,10 +37,16 @@ enum ChildProcess {
 
     static var stopRequested: Bool { stopSignalsReceived.load(ordering: .sequentiallyConsistent) > 0 }
 
+    /// This executable's absolute path (what a child, or a Slurm task, runs).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
     /// Runs this executable with `arguments` (its stdout onto our stderr: the queue's stdout is
     /// the summary) and returns its exit status, or 128 + the signal that ended it.
     static func runSelf(_ arguments: [String]) throws -> Int32 {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable = executablePath
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

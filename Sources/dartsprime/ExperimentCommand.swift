@@ -1,6 +1,7 @@
 // `dartsprime experiment`: the methods × seeds × datasets grid of searches (and evaluations) in
-// one directory, run as a local queue, one task alone (`--task N`, what a scheduler's array
-// task runs), listed (`--list-tasks`) or summarised (`--collect`). Layout: docs/FORMAT.md §12.
+// one directory, run as a local queue or as Slurm job arrays (`--backend slurm`), one task alone
+// (`--task N`, what a scheduler's array task runs), listed (`--list-tasks`) or summarised
+// (`--collect`). Layout: docs/FORMAT.md §12.
 
 import ArgumentParser
 import Foundation
@@ -22,7 +23,10 @@ struct ExperimentCommand: ParsableCommand {
         progress commit, then exit 75 (run the same command again to continue). Then DIR/summary.md \
         and DIR/summary.csv are written and the table printed. --task N runs task N alone (start, \
         resume, or exit 0 at once when finished); --list-tasks prints the task list; --collect only \
-        summarises what exists and lists the runs not counted.
+        summarises what exists and lists the runs not counted. --backend slurm writes the grid as \
+        Slurm job arrays, DIR/slurm/search.sbatch and evaluation.sbatch, and prints the sbatch \
+        commands; with --submit it submits them and records the job ids in DIR/slurm/jobs.json, \
+        which --collect then asks squeue (and sacct) about (docs/CLUSTER.md).
         """)
 
     @Option(help: "Experiment directory: experiment.json, DATASET/METHOD/seed-SEED/{search,evaluation}, summary.md/csv.")
@@ -41,12 +45,16 @@ struct ExperimentCommand: ParsableCommand {
     var listTasks = false
     @Flag(help: "Only summarise the runs that exist; list the missing, failed and running ones.") var collect = false
     @Option(help: "Output of --list-tasks: text or json.") var format: ReportFormat = .text
+    @OptionGroup(title: "Slurm") var slurm: SlurmOptions
 
     func validate() throws {
         if [task != nil, listTasks, collect].filter({ $0 }).count > 1 {
             throw ValidationError("experiment: give at most one of --task, --list-tasks and --collect")
         }
         if let t = task, t < 0 { throw ValidationError("--task must be a task index ≥ 0, got \(t)") }
+        if slurm.backend == .slurm, let mode = [task.map { _ in "--task" }, listTasks ? "--list-tasks" : nil, collect ? "--collect" : nil].compactMap({ $0 }).first {
+            throw ValidationError("--backend slurm writes (and submits) the grid's job arrays; it does not go with \(mode)")
+        }
         if evalProfile != nil && !evaluate { throw ValidationError("--eval-profile needs --evaluate") }
         if methods == nil, seeds != nil || dataset != nil || data != nil || profile != nil || evaluate {
             throw ValidationError("experiment: grid flags (--seeds, --dataset, --data, --profile, --evaluate) need --methods; without them the grid is read from DIR/experiment.json")
@@ -103,8 +111,19 @@ struct ExperimentCommand: ParsableCommand {
             }
             return try ExperimentTaskRunner.run(tasks[task], grid: grid, layout: layout)
         }
+        if slurm.backend == .slurm { return try runOnSlurm(grid, layout: layout, created: stored == nil) }
         if stored == nil { try Self.create(grid, layout: layout) }
         try ExperimentQueue(grid: grid, layout: layout).run()
+    }
+
+    /// `--backend slurm`: everything checked first (nothing written on a refusal), then the grid
+    /// recorded (a new one) or its state reported (a rerun), then the arrays written and submitted.
+    func runOnSlurm(_ grid: ExperimentGrid, layout: ExperimentLayout, created: Bool) throws {
+        let backend = try ExperimentSlurmBackend(grid: grid, layout: layout, settings: try slurm.settings(), submit: slurm.submit)
+        let status = created ? nil : ExperimentSlurmStatus.query(layout)
+        let sbatch = try backend.check(status)
+        if created { try Self.create(grid, layout: layout) } else { try ExperimentReport.summarise(grid, layout: layout, slurm: status) }
+        try backend.run(sbatch: sbatch)
     }
 
     /// Checks every cell's search configuration (a bad method or size: exit 64, nothing written),

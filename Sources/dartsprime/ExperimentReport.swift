@@ -1,5 +1,6 @@
 // What `experiment` prints about its grid: the task list (for a scheduler's job array) and the
-// summary table, written to DIR/summary.md and DIR/summary.csv (replaced atomically) and printed.
+// summary table, written to DIR/summary.md and DIR/summary.csv (replaced atomically) and printed
+// (followed on stdout by Slurm's view of submitted tasks: ExperimentSlurmStatus.swift).
 
 import Foundation
 import Analysis
@@ -21,9 +22,11 @@ enum ExperimentReport {
         }
     }
 
-    /// Reads what exists, writes the summary files and prints the Markdown table on stdout.
+    /// Reads what exists, writes the summary files and prints the Markdown table on stdout,
+    /// then, when the grid was submitted to Slurm, how Slurm sees its tasks (`slurm`).
     @discardableResult
-    static func summarise(_ grid: ExperimentGrid, layout: ExperimentLayout) throws -> ExperimentCollection {
+    static func summarise(_ grid: ExperimentGrid, layout: ExperimentLayout,
+                          slurm: ExperimentSlurmStatus? = nil) throws -> ExperimentCollection {
         let collection = ExperimentCollection(grid: grid, layout: layout)
         let table = ExperimentTable(collection, grid: grid)
         for (url, text) in [(layout.summaryMarkdown, table.markdown), (layout.summaryCSV, table.csv)] {
@@ -32,6 +35,9 @@ enum ExperimentReport {
             try sink.commit()
         }
         StandardStreams.writeLine(table.markdown.trimmingCharacters(in: .newlines))
+        for line in (slurm ?? ExperimentSlurmStatus.query(layout))?.lines(collection, layout: layout) ?? [] {
+            StandardStreams.writeLine(line)
+        }
         StandardStreams.writeError("summary written to \(layout.summaryMarkdown.path) and \(layout.summaryCSV.path)\n")
         return collection
     }

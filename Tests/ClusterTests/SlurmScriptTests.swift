@@ -74,7 +74,7 @@ func sbatchLines(_ text: String) -> [String] {
         // Slurm's own TERM is not passed on (it already reached the run).
         #expect(text.contains("trap 'interrupted=1' TERM INT HUP"))
         #expect(text.contains("if [ \"$status\" -eq 75 ]; then"))
-        #expect(text.contains("scontrol requeue \"$SLURM_JOB_ID\""))
+        #expect(text.contains("scontrol requeue \"$array_task\"") && text.contains("array_task=\"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\""))
         #expect(text.hasSuffix("exit \"$status\"\n"))
         #expect(!text.contains("exec "), "exec would leave nothing to turn exit 75 into a requeue")
     }
@@ -88,7 +88,7 @@ func sbatchLines(_ text: String) -> [String] {
         #expect(sbatchLines(text).contains(#"--output="/scratch/grid 100%%/run's/slurm/search-%a.out""#))
         // bash reads the values back unchanged.
         let echoed = try bash(text.replacingOccurrences(of: "\"$executable\" experiment", with: "printf '%s\\n' \"$executable\" \"$grid\"; exit 0; :"),
-                              environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_JOB_ID": "1"])
+                              environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "1", "SLURM_JOB_ID": "1"])
         #expect(echoed.out == "\(exe)\n\(dir)\n", "\(echoed)")
     }
 
@@ -111,7 +111,7 @@ func sbatchLines(_ text: String) -> [String] {
         try "#!/bin/bash\necho \"$@\" >> \"$(dirname \"$0\")/scontrol.log\"\n".write(to: scontrol, atomically: true, encoding: .utf8)
         for f in [fake, scontrol] { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: f.path) }
         let text = try SlurmScript.search(executable: fake.path, gridDirectory: "/grid dir", count: 4, settings: SlurmSettings()).text()
-        let env = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_JOB_ID": "77", "PATH": dir.path + ":/usr/bin:/bin"]
+        let env = ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_JOB_ID": "70", "SLURM_JOB_ID": "77", "PATH": dir.path + ":/usr/bin:/bin"]
         for status in ["0", "1", "64", "65"] {
             let r = try bash(text, environment: env.merging(["FAKE_STATUS": status]) { $1 })
             #expect(r.status == Int32(status)!, "\(status): \(r)")
@@ -120,7 +120,7 @@ func sbatchLines(_ text: String) -> [String] {
         #expect(try String(contentsOf: dir.appendingPathComponent("args"), encoding: .utf8) == "experiment --dir /grid dir --task 3\n")
         let stopped = try bash(text, environment: env.merging(["FAKE_STATUS": "75"]) { $1 })
         #expect(stopped.status == 75)
-        #expect(try String(contentsOf: dir.appendingPathComponent("scontrol.log"), encoding: .utf8) == "requeue 77\n")
+        #expect(try String(contentsOf: dir.appendingPathComponent("scontrol.log"), encoding: .utf8) == "requeue 70_3\n")
     }
 
     @Test func slurmsOwnTermReachesTheRunOnce() throws {
@@ -160,7 +160,7 @@ func sbatchLines(_ text: String) -> [String] {
         try edit(try SlurmScript.search(executable: fake.path, gridDirectory: "/g", count: 1, settings: SlurmSettings()).text())
             .write(to: script, atomically: true, encoding: .utf8)
         let shell = try SpawnedProcess.spawn("/bin/bash", [script.path],
-                                             environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_JOB_ID": "5", "PATH": dir.path + ":/usr/bin:/bin"],
+                                             environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "4", "SLURM_JOB_ID": "5", "PATH": dir.path + ":/usr/bin:/bin"],
                                              log: nil, newProcessGroup: true)
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("started").path) && Date() < deadline { usleep(20_000) }
@@ -194,14 +194,14 @@ func sbatchLines(_ text: String) -> [String] {
 
         // Not Process: it would pass on the test runner's blocked signals (ProcessSupport/CleanSpawn.swift).
         let shell = try SpawnedProcess.spawn("/bin/bash", [script.path],
-                                             environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_JOB_ID": "5", "PATH": dir.path + ":/usr/bin:/bin"],
+                                             environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_JOB_ID": "4", "SLURM_JOB_ID": "5", "PATH": dir.path + ":/usr/bin:/bin"],
                                              log: nil)
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("started").path) && Date() < deadline { usleep(20_000) }
         kill(shell.pid, SIGUSR1)
         #expect(shell.wait() == 75)
         #expect(try String(contentsOf: dir.appendingPathComponent("terms"), encoding: .utf8) == "term\n")
-        #expect(try String(contentsOf: dir.appendingPathComponent("scontrol.log"), encoding: .utf8) == "requeue 5\n")
+        #expect(try String(contentsOf: dir.appendingPathComponent("scontrol.log"), encoding: .utf8) == "requeue 4_0\n")
     }
 }
 

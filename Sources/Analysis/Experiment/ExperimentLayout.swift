@@ -15,6 +15,13 @@ public struct ExperimentLayout: Sendable {
 
     /// The run directory of `task`: DIR/DATASET/METHOD/seed-SEED/{search,evaluation}.
     public func directory(of task: ExperimentTask) -> URL { root.appendingPathComponent(task.path) }
+
+    /// DIR/slurm (`--backend slurm`): the job scripts, the tasks' logs and jobs.json.
+    public var slurmDirectory: URL { root.appendingPathComponent("slurm") }
+    /// DIR/slurm/search.sbatch or evaluation.sbatch, the job array of one kind of task.
+    public func slurmScript(_ kind: ExperimentTask.Kind) -> URL { slurmDirectory.appendingPathComponent("\(kind.rawValue).sbatch") }
+    /// DIR/slurm/jobs.json: the job arrays submitted (`--submit`).
+    public var slurmJobs: URL { slurmDirectory.appendingPathComponent("jobs.json") }
 }
 
 /// DIR/experiment.json as stored.
