@@ -1,25 +1,16 @@
-// `evaluate`'s data flags: the image datasets of `search` plus `ptb` (the recurrent
-// evaluation) and its file layout.
+// `evaluate`'s data flags: the datasets of `search` (`DatasetArgument`: images or `ptb`, here the
+// recurrent evaluation) and the corpus layout.
 
 import ArgumentParser
 import Foundation
 import ImageData
 import TextData
 
-/// An image dataset or the Penn Treebank.
-enum EvaluationDataset: String, ExpressibleByArgument, CaseIterable {
-    case cifar10, cifar100
-    case fashionMNIST = "fashion-mnist"
-    case ptb
-
-    var imageKind: DatasetKind? { DatasetKind(rawValue: rawValue) }
-}
-
 extension TextCorpus.Layout: ExpressibleByArgument {}
 
 struct EvaluationDataOptions: ParsableArguments {
     @Option(help: "Dataset: cifar10, cifar100, fashion-mnist, or ptb (a recurrent genotype).")
-    var dataset: EvaluationDataset?
+    var dataset: DatasetArgument?
     @Option(help: "Folder holding the dataset files (images: default the dataset's usual place; ptb: required).")
     var data: String?
     @Option(parsing: .unconditional, help: "Use only the first N training images, or 'all' (images).")
@@ -35,7 +26,7 @@ struct EvaluationDataOptions: ParsableArguments {
     var directory: String? { data.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
 
     func applySettings<C: ImageDataSettings>(to c: inout C) {
-        if let v = dataset?.imageKind { c.dataset = v }
+        if case let .image(v) = dataset { c.dataset = v }
         if let v = directory { c.dataDirectory = v }
         if let v = subset { c.subset = v.count }
         if let v = augment { c.augment = v }

@@ -5,7 +5,6 @@ import ArgumentParser
 import Search
 import TextData
 
-extension TextCorpus.Layout: ExpressibleByArgument {}
 
 struct TextOptions: ParsableArguments {
     @Option(name: .customLong("ptb-layout"),
