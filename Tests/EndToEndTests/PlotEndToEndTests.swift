@@ -109,7 +109,7 @@ import PlotInspection
             #expect(svg.legend.contains("prime seed 101") && svg.legend.contains("prime seed 102"), "\(name): \(svg.legend)")
         }
         #expect(try SVGInspection(file: out.appendingPathComponent("fimt.svg")).seriesCount == 6)
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("prime-102_cell_reduce.png").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("prime-seed-102_cell_reduce.png").path))
 
         // darts: no FIMT schedule, no regulariser — notes, not errors.
         let darts = try Self.search(exe, in: dir, "darts-101", method: "darts", seed: 101)

@@ -83,17 +83,21 @@ public enum Plot {
     }
 
     /// The newest step's cells of every search as DOT, by file name: `cell_<type>`, prefixed
-    /// with the run directory's name when several runs are plotted.
+    /// with `<method>-seed-<seed>_` when several runs are plotted.
     public static func cells(_ runs: [PlotRun]) throws -> [(String, String)] {
         var out: [(String, String)] = []
         var used: Set<String> = []
         for run in runs {
             guard let source = run.search else { continue }
             let newest = try source.replay.step()
-            var prefix = runs.count > 1 ? safeName(run.name) + "_" : ""
+            // Method and seed name a run's cells in an overlay (an experiment's runs are all
+            // called `search`); the directory's name is added only where those repeat.
+            let identity = safeName("\(run.method)-seed-\(run.seed)")
+            var prefix = runs.count > 1 ? identity + "_" : ""
             if runs.count > 1 {
+                if used.contains(prefix) { prefix = identity + "-" + safeName(run.name) + "_" }
                 var n = 2
-                while used.contains(prefix) { prefix = safeName(run.name) + "-\(n)_"; n += 1 }
+                while used.contains(prefix) { prefix = identity + "-" + safeName(run.name) + "-\(n)_"; n += 1 }
                 used.insert(prefix)
             }
             for cell in newest.genotype.cells {
