@@ -10,7 +10,7 @@ import Glibc
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Micro-benchmarks (build with -c release).",
-        subcommands: [BenchKernels.self, BenchStep.self, BenchEval.self, BenchStore.self, BenchData.self])
+        subcommands: [BenchKernels.self, BenchStep.self, BenchEval.self, BenchRNN.self, BenchStore.self, BenchData.self])
 }
 
 struct BenchKernels: ParsableCommand {

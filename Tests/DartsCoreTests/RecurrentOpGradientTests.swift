@@ -36,6 +36,11 @@ private let allActivations: [(column: Int, activation: GateActivation)] = [(1, .
             t.gatedMixture(states: Array(v[0..<3]), gates: v[3], weights: v[4], firstRow: 2, columns: [one])
         }
     }
+    // H = 11: a full 8-lane block and a 3-lane tail.
+    let wideStates = (0..<2).map { spreadValues([2, 11], seed: 90 + UInt64($0)) }
+    expectGradients("gatedMixture H 11", inputs: wideStates + [spreadValues([4, 22], seed: 92, spacing: 0.02), alpha]) { t, v in
+        t.gatedMixture(states: Array(v[0..<2]), gates: v[2], weights: t.softmax(v[3]), firstRow: 0, columns: allActivations)
+    }
     // CRB: weights ≤ 0 are skipped (entries at least 0.05 from 0, so ±h never crosses it).
     let clamped = spreadValues([5, 5], seed: 65, spacing: 0.05)
     expectGradients("gatedMixture skipping non-positive", inputs: mixtureStates + [mixtureGates, clamped]) { t, v in

@@ -59,6 +59,7 @@ extension Tape {
     public func logSoftmax(_ x: Var) -> Var {
         let vx = value(x)
         let k = vx.shape.last ?? 1
+        if k >= wideRowMinimum { return wideLogSoftmax(x, vx, k) }
         let y = rowwise(vx, k) { src, dst in
             let lse = logSumExp(src, k)
             for j in 0..<k { dst[j] = src[j] - lse }
@@ -70,6 +71,44 @@ extension Tape {
                     for j in 0..<k { d += Double(pg[j]) }
                     let df = Float(d)
                     for j in 0..<k { dst[j] = pg[j] - expf(py[j]) * df }
+                }
+                s.add(x, dx)
+            }
+        }
+    }
+}
+
+extension Tape {
+    /// `logSoftmax` of rows of at least `wideRowMinimum` (WideRows.swift), rows across the workers.
+    func wideLogSoftmax(_ x: Var, _ vx: Tensor, _ k: Int) -> Var {
+        let rows = vx.count / k
+        let y = vx.withUnsafeBufferPointer { src in
+            Tensor.build(vx.shape) { dst in
+                forEachWideRow(rows, k) { r in
+                    let p = src.baseAddress! + r * k
+                    let lse = SIMD8<Float>(repeating: wideLogSumExp(p, k))
+                    wideRowMap(p, dst.baseAddress! + r * k, k) { $0 - lse }
+                }
+            }
+        }
+        return record(y, inputs: [x]) {
+            { g, s in
+                // dx = g − exp(y)·Σ g, per row.
+                let dx = g.withUnsafeBufferPointer { pg in
+                    y.withUnsafeBufferPointer { py in
+                        Tensor.build(g.shape) { dst in
+                            forEachWideRow(rows, k) { r in
+                                let (gr, yr, d) = (pg.baseAddress! + r * k, py.baseAddress! + r * k, dst.baseAddress! + r * k)
+                                let total = SIMD8<Float>(repeating: Float(wideRowSum(gr, k) { $0 }))
+                                var j = 0
+                                while j + 8 <= k { store8(load8(gr + j) - vectorExp(load8(yr + j)) * total, d + j); j += 8 }
+                                if j < k {
+                                    let n = k - j
+                                    storePartial8(loadPartial8(gr + j, n) - vectorExp(loadPartial8(yr + j, n)) * total, d + j, n)
+                                }
+                            }
+                        }
+                    }
                 }
                 s.add(x, dx)
             }

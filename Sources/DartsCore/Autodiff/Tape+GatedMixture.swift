@@ -148,48 +148,89 @@ struct GateWeights {
     var any: Bool { active != .zero }
 }
 
-@inline(__always) func logistic(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
-
-/// d[i] += Σ_k w_k·(s + σ(c)·(f_k(h) − s)) over one row of H elements.
+/// d[i] += Σ_k w_k·(s + σ(c)·(f_k(h) − s)) over one row of H elements, 8 lanes at a time
+/// (VectorMath.swift; the row's tail goes through the same lanes).
 @inline(__always)
 func gatedMixtureRow(_ m: GateWeights, s: UnsafePointer<Float>, gates: UnsafePointer<Float>, _ h: Int,
                      into d: UnsafeMutablePointer<Float>) {
     guard m.any else { return }
     let (t, re, sg, id) = (m.active[0] != 0, m.active[1] != 0, m.active[2] != 0, m.active[3] != 0)
-    let w = m.w
-    for i in 0..<h {
-        let sv = s[i], sig = logistic(gates[i]), x = gates[h + i]
-        var acc: Float = 0
-        if t { acc += w[0] * (sv + sig * (tanhf(x) - sv)) }
-        if re { acc += w[1] * (sv + sig * (Swift.max(x, 0) - sv)) }
-        if sg { acc += w[2] * (sv + sig * (logistic(x) - sv)) }
-        if id { acc += w[3] * (sv + sig * (x - sv)) }
-        d[i] += acc
+    let (w0, w1, w2, w3) = (SIMD8<Float>(repeating: m.w[0]), SIMD8<Float>(repeating: m.w[1]),
+                            SIMD8<Float>(repeating: m.w[2]), SIMD8<Float>(repeating: m.w[3]))
+    var i = 0
+    while i < h {
+        let count = Swift.min(8, h - i)
+        let full = count == 8
+        let sv = full ? load8(s + i) : loadPartial8(s + i, count)
+        let c = full ? load8(gates + i) : loadPartial8(gates + i, count)
+        let x = full ? load8(gates + h + i) : loadPartial8(gates + h + i, count)
+        let sig = vectorLogistic(c)
+        var acc = SIMD8<Float>(repeating: 0)
+        if t { acc += w0 * (sv + sig * (vectorTanh(x) - sv)) }
+        if re { acc += w1 * (sv + sig * (x.replacing(with: 0, where: x .< 0) - sv)) }
+        if sg { acc += w2 * (sv + sig * (vectorLogistic(x) - sv)) }
+        if id { acc += w3 * (sv + sig * (x - sv)) }
+        if full { store8(load8(d + i) + acc, d + i) } else { storePartial8(loadPartial8(d + i, count) + acc, d + i, count) }
+        i += 8
     }
 }
 
 /// One row's backward: writes dState and dGates (overwriting) and the weight gradients of the
-/// four slots (Σ over the row of grad·(s + σ(c)·(f_k(h) − s)), in Double).
+/// four slots (Σ over the row of grad·(s + σ(c)·(f_k(h) − s)): Float lanes, then Double).
 @inline(__always)
 func gatedMixtureRowBackward(_ m: GateWeights, s: UnsafePointer<Float>, gates: UnsafePointer<Float>, _ h: Int,
                              grad: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>?,
                              dGates: UnsafeMutablePointer<Float>?, dWeights: UnsafeMutablePointer<Double>?) {
     let (t, re, sg, id) = (m.active[0] != 0, m.active[1] != 0, m.active[2] != 0, m.active[3] != 0)
-    let w = m.w
-    let total = (t ? w[0] : 0) + (re ? w[1] : 0) + (sg ? w[2] : 0) + (id ? w[3] : 0)
-    var dw = SIMD4<Double>.zero
-    for i in 0..<h {
-        let g = grad[i], sv = s[i], sig = logistic(gates[i]), x = gates[h + i]
-        var mixF: Float = 0, mixDF: Float = 0  // Σ w_k f_k(h), Σ w_k f_k'(h)
-        if t { let f = tanhf(x); mixF += w[0] * f; mixDF += w[0] * (1 - f * f); if dWeights != nil { dw[0] += Double(g * (sv + sig * (f - sv))) } }
-        if re { let f = Swift.max(x, 0); mixF += w[1] * f; if x > 0 { mixDF += w[1] }; if dWeights != nil { dw[1] += Double(g * (sv + sig * (f - sv))) } }
-        if sg { let f = logistic(x); mixF += w[2] * f; mixDF += w[2] * f * (1 - f); if dWeights != nil { dw[2] += Double(g * (sv + sig * (f - sv))) } }
-        if id { mixF += w[3] * x; mixDF += w[3]; if dWeights != nil { dw[3] += Double(g * (sv + sig * (x - sv))) } }
-        dState?[i] = g * total * (1 - sig)
-        if let dGates {
-            dGates[i] = g * sig * (1 - sig) * (mixF - total * sv)
-            dGates[h + i] = g * sig * mixDF
+    let (w0, w1, w2, w3) = (SIMD8<Float>(repeating: m.w[0]), SIMD8<Float>(repeating: m.w[1]),
+                            SIMD8<Float>(repeating: m.w[2]), SIMD8<Float>(repeating: m.w[3]))
+    let total = SIMD8<Float>(repeating: (t ? m.w[0] : 0) + (re ? m.w[1] : 0) + (sg ? m.w[2] : 0) + (id ? m.w[3] : 0))
+    let zero = SIMD8<Float>(repeating: 0)
+    var (dw0, dw1, dw2, dw3) = (zero, zero, zero, zero)
+    let wantWeights = dWeights != nil
+    var i = 0
+    while i < h {
+        let count = Swift.min(8, h - i)
+        let full = count == 8
+        let g = full ? load8(grad + i) : loadPartial8(grad + i, count)
+        let sv = full ? load8(s + i) : loadPartial8(s + i, count)
+        let c = full ? load8(gates + i) : loadPartial8(gates + i, count)
+        let x = full ? load8(gates + h + i) : loadPartial8(gates + h + i, count)
+        let sig = vectorLogistic(c)
+        var mixF = zero, mixDF = zero  // Σ w_k f_k(h), Σ w_k f_k'(h)
+        if t {
+            let f = vectorTanh(x); mixF += w0 * f; mixDF += w0 * (1 - f * f)
+            if wantWeights { dw0 += g * (sv + sig * (f - sv)) }
+        }
+        if re {
+            let f = x.replacing(with: 0, where: x .< 0); mixF += w1 * f; mixDF += zero.replacing(with: w1, where: x .> 0)
+            if wantWeights { dw1 += g * (sv + sig * (f - sv)) }
+        }
+        if sg {
+            let f = vectorLogistic(x); mixF += w2 * f; mixDF += w2 * f * (1 - f)
+            if wantWeights { dw2 += g * (sv + sig * (f - sv)) }
+        }
+        if id {
+            mixF += w3 * x; mixDF += w3
+            if wantWeights { dw3 += g * (sv + sig * (x - sv)) }
+        }
+        let ds = g * total * (1 - sig)
+        let dc = g * sig * (1 - sig) * (mixF - total * sv)
+        let dh = g * sig * mixDF
+        if full {
+            if let dState { store8(ds, dState + i) }
+            if let dGates { store8(dc, dGates + i); store8(dh, dGates + h + i) }
+        } else {
+            if let dState { storePartial8(ds, dState + i, count) }
+            if let dGates { storePartial8(dc, dGates + i, count); storePartial8(dh, dGates + h + i, count) }
+        }
+        i += 8
+    }
+    if let dWeights {
+        for (k, lanes) in [dw0, dw1, dw2, dw3].enumerated() {
+            var sum = 0.0
+            for l in 0..<8 { sum += Double(lanes[l]) }
+            dWeights[k] = sum
         }
     }
-    if let dWeights { for k in 0..<4 { dWeights[k] = dw[k] } }
 }

@@ -11,10 +11,12 @@ extension Tape {
         if let vb { precondition(vb.count == fout, "linear: bias \(vb.shape) for \(fout) outputs") }
         let out = Tensor.build([n, fout]) { dst in
             vx.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in
-                gemm(transB: true, m: n, n: fout, k: fin, a: px.baseAddress!, b: pw.baseAddress!, c: dst.baseAddress!)
+                blockedGemm(transB: true, m: n, n: fout, k: fin, a: px.baseAddress!, b: pw.baseAddress!, c: dst.baseAddress!)
             } }
             vb?.withUnsafeBufferPointer { pb in
-                for i in 0..<n { for j in 0..<fout { dst[i * fout + j] += pb[j] } }
+                DartsCore.parallelFor(n, minChunk: Swift.max(1, elementwiseChunk / Swift.max(1, fout))) { rows in
+                    for i in rows { addRow(pb.baseAddress!, into: dst.baseAddress! + i * fout, fout) }
+                }
             }
         }
         let (nx, nw) = (needs[x.id], needs[weight.id])
@@ -25,19 +27,22 @@ extension Tape {
                 g.withUnsafeBufferPointer { pg in
                     if nx {
                         let dx = Tensor.build([n, fin]) { d in vw.withUnsafeBufferPointer { pw in
-                            gemm(m: n, n: fin, k: fout, a: pg.baseAddress!, b: pw.baseAddress!, c: d.baseAddress!)
+                            blockedGemm(m: n, n: fin, k: fout, a: pg.baseAddress!, b: pw.baseAddress!, c: d.baseAddress!)
                         } }
                         s.add(x, dx)
                     }
                     if nw {
                         let dw = Tensor.build([fout, fin]) { d in vx.withUnsafeBufferPointer { px in
-                            gemm(transA: true, m: fout, n: fin, k: n, a: pg.baseAddress!, b: px.baseAddress!, c: d.baseAddress!)
+                            blockedGemm(transA: true, m: fout, n: fin, k: n, a: pg.baseAddress!, b: px.baseAddress!, c: d.baseAddress!)
                         } }
                         s.add(weight, dw)
                     }
                     if nb, let bias {
+                        // Split by column: every column still sums its rows in row order.
                         s.accumulate(bias, shape: [fout]) { d in
-                            for i in 0..<n { for j in 0..<fout { d[j] += pg[i * fout + j] } }
+                            DartsCore.parallelFor(fout, minChunk: Swift.max(1, elementwiseChunk / Swift.max(1, n))) { cols in
+                                for i in 0..<n { addRow(pg.baseAddress! + i * fout + cols.lowerBound, into: d.baseAddress! + cols.lowerBound, cols.count) }
+                            }
                         }
                     }
                 }
@@ -53,7 +58,7 @@ extension Tape {
         let (m, k, n) = (va.shape[0], va.shape[1], vb.shape[1])
         let out = Tensor.build([m, n]) { d in
             va.withUnsafeBufferPointer { pa in vb.withUnsafeBufferPointer { pb in
-                gemm(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: d.baseAddress!)
+                blockedGemm(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: d.baseAddress!)
             } }
         }
         let (na, nb) = (needs[a.id], needs[b.id])
@@ -62,12 +67,12 @@ extension Tape {
                 g.withUnsafeBufferPointer { pg in
                     if na {
                         s.add(a, Tensor.build([m, k]) { d in vb.withUnsafeBufferPointer { pb in
-                            gemm(transB: true, m: m, n: k, k: n, a: pg.baseAddress!, b: pb.baseAddress!, c: d.baseAddress!)
+                            blockedGemm(transB: true, m: m, n: k, k: n, a: pg.baseAddress!, b: pb.baseAddress!, c: d.baseAddress!)
                         } })
                     }
                     if nb {
                         s.add(b, Tensor.build([k, n]) { d in va.withUnsafeBufferPointer { pa in
-                            gemm(transA: true, m: k, n: n, k: m, a: pa.baseAddress!, b: pg.baseAddress!, c: d.baseAddress!)
+                            blockedGemm(transA: true, m: k, n: n, k: m, a: pa.baseAddress!, b: pg.baseAddress!, c: d.baseAddress!)
                         } })
                     }
                 }
@@ -101,4 +106,12 @@ extension Tape {
             }
         }
     }
+}
+
+/// d[j] += p[j] for j < n, 8 lanes at a time (element-wise, so the bits are the scalar loop's).
+@inline(__always)
+func addRow(_ p: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, _ n: Int) {
+    var j = 0
+    while j + 8 <= n { store8(load8(d + j) + load8(p + j), d + j); j += 8 }
+    while j < n { d[j] += p[j]; j += 1 }
 }

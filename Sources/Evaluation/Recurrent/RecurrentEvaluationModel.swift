@@ -36,8 +36,8 @@ public struct RecurrentEvaluationMasks {
 
 /// What a training forward pass leaves for the loss and the next batch.
 public struct RecurrentEvaluationForward {
-    /// (T·B, V) time-major.
-    public let logProbs: Var
+    /// Decoder logits (T·B, V), time-major: the NLL is their cross-entropy.
+    public let logits: Var
     /// Cell outputs before and after the output dropout, (1, T·B·H) time-major.
     public let outputs: Var
     public let droppedOutputs: Var
@@ -101,7 +101,7 @@ public final class RecurrentEvaluationModel {
         let dropped = masks.map { tape.dropout(raw, mask: RecurrentDropout.overTime($0.lockOut, steps: steps).reshaped([1, steps * b * h])) } ?? raw
         let logits = tape.linear(tape.reshape(dropped, [steps * b, h]), weight: table,
                                  bias: tape.parameter(decoderBias, requiresGrad: mode.weightsRequireGrad))
-        return RecurrentEvaluationForward(logProbs: tape.logSoftmax(logits), outputs: raw, droppedOutputs: dropped,
+        return RecurrentEvaluationForward(logits: logits, outputs: raw, droppedOutputs: dropped,
                                           hidden: last, steps: steps, batchSize: b)
     }
 
@@ -109,7 +109,7 @@ public final class RecurrentEvaluationModel {
     /// (TAR only when the pass has two steps; AR only when ar > 0). Returns the loss node and the NLL node.
     public func trainingLoss(_ f: RecurrentEvaluationForward, targets: [Int], ar: Double, tar: Double,
                              _ tape: Tape) -> (loss: Var, nll: Var) {
-        let nll = tape.nllLoss(f.logProbs, targets: targets)
+        let nll = tape.crossEntropy(f.logits, labels: targets)
         var terms = [nll]
         let n = f.steps * f.batchSize * hiddenSize
         if ar > 0 { terms.append(tape.scale(tape.sumOfSquares(f.droppedOutputs), by: Float(ar / Double(n)))) }
@@ -129,7 +129,7 @@ public final class RecurrentEvaluationModel {
             let tape = Tape(recording: false)
             let f = forward(inputs: batch.inputs, steps: batch.length, hidden: hidden, masks: nil, tape, .evaluation)
             hidden = f.hidden
-            return Double(tape.value(tape.nllLoss(f.logProbs, targets: batch.targets)).scalar)
+            return Double(tape.value(tape.crossEntropy(f.logits, labels: batch.targets)).scalar)
         }
     }
 }

@@ -24,7 +24,7 @@ extension RecurrentSearchModel {
                      _ tape: Tape) -> (loss: Var, nll: Var, tar: Var?) {
         precondition(target.count == f.steps * f.batchSize,
                      "recurrent loss: \(target.count) targets for \(f.steps)·\(f.batchSize) positions")
-        let nll = tape.nllLoss(f.logProbs, targets: target)
+        let nll = tape.crossEntropy(f.logits, labels: target)
         guard f.steps > 1 else { return (nll, nll, nil) }
         let rows = f.steps * f.batchSize
         let step = tape.sub(tape.sliceRows(f.outputs, f.batchSize..<rows), tape.sliceRows(f.outputs, 0..<(rows - f.batchSize)))
@@ -56,7 +56,7 @@ extension RecurrentSearchModel {
         let (d, h) = (configuration.inputSize, configuration.hiddenSize)
         let f = forward(tape, input: input, batchSize: batchSize, hidden: hidden,
                         masks: .none(batchSize: batchSize, inputSize: d, hiddenSize: h), mode: .evaluation)
-        return (Double(tape.value(tape.nllLoss(f.logProbs, targets: target)).scalar), f.hidden)
+        return (Double(tape.value(tape.crossEntropy(f.logits, labels: target)).scalar), f.hidden)
     }
 
     /// The FIMT of SPEC §3 right after a weight step's backward: Σ over every weight (the tied

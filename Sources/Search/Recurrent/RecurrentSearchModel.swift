@@ -31,8 +31,9 @@ public struct RecurrentSearchConfiguration: Codable, Sendable, Equatable {
 /// The tape nodes and values of one forward pass; of the pass's nodes only these two keep
 /// readable values (the others are freed unless a backward closure holds them).
 public struct RecurrentForward {
-    /// Log-probabilities, (T·B, vocabulary), time-major rows.
-    public let logProbs: Var
+    /// Decoder logits, (T·B, vocabulary), time-major rows: the loss is their cross-entropy
+    /// (`tape.logSoftmax(logits)` gives the log-probabilities).
+    public let logits: Var
     /// Cell outputs before the output dropout, (T·B, hiddenSize): what TAR penalises.
     public let outputs: Var
     /// The last time step's cell output (B, hiddenSize) as a plain tensor: the next batch's
@@ -106,11 +107,9 @@ public final class RecurrentSearchModel {
         let raw = tape.concatRows(outputs)
         let logits = tape.linear(tape.lockedDropout(raw, mask: masks.lockOut), weight: table,
                                  bias: tape.parameter(decoderBias, requiresGrad: mode.weightsRequireGrad))
-        let logProbs = tape.logSoftmax(logits)
         let last = tape.value(outputs[steps - 1])
-        // Memory only: the logits (T·B × vocabulary, the largest tensor) are dead once their
-        // log-softmax is taken; of this pass only `logProbs` and `outputs` stay readable.
-        tape.releaseForwardOnlyValues(keeping: [logProbs, raw])
-        return RecurrentForward(logProbs: logProbs, outputs: raw, hidden: last, steps: steps, batchSize: b)
+        // Memory only: of this pass only the logits (for the loss) and `outputs` stay readable.
+        tape.releaseForwardOnlyValues(keeping: [logits, raw])
+        return RecurrentForward(logits: logits, outputs: raw, hidden: last, steps: steps, batchSize: b)
     }
 }
