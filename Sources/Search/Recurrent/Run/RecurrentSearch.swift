@@ -1,8 +1,8 @@
 // The Penn Treebank search of SPEC §7 as a run kind of the shared trainer: per iteration an
 // optional α step on the valid split (first order, or DARTS's unrolled second order), a
 // truncated-BPTT weight step with the hidden state carried without gradient, CRB pruning and
-// ADMM updates; at each epoch end the validation perplexity and the recurrent genotype. The schedules, regularisers, optimisers and step parts are the
-// CNN search's (SearchStepParts.swift).
+// ADMM updates; at each epoch end the validation perplexity and the recurrent genotype. The
+// schedules, regularisers, optimisers and step parts are the CNN search's (SearchStepParts.swift).
 
 import Foundation
 import DartsCore
@@ -198,12 +198,15 @@ public final class RecurrentSearch: RunKind {
     /// at η = this step's SGD learning rate (ℓ/bptt-scaled), the α loss the NLL at w′.
     func alphaStep(_ valid: SequenceBatch, train: SequenceBatch?, record: inout StepRecord) {
         let c = configuration
-        let r = train.map { train in
-            unrolledArchitectureGradient(model: model, train: train, trainHidden: trainHidden, valid: valid,
-                                         validHidden: alphaHidden, weightDecay: Float(c.weightDecay),
-                                         clip: Float(c.gradientClip), learningRate: sgd.lr, masks: { drawMasks() })
-        } ?? model.backpropagate(input: valid.inputs, target: valid.targets, batchSize: c.batchSize,
-                                 hidden: alphaHidden, masks: drawMasks(), mode: .alphaStep, tarCoefficient: 0)
+        let r: RecurrentPassResult
+        if let train {
+            r = unrolledArchitectureGradient(model: model, train: train, trainHidden: trainHidden, valid: valid,
+                                             validHidden: alphaHidden, weightDecay: Float(c.weightDecay),
+                                             clip: Float(c.gradientClip), learningRate: sgd.lr, masks: { drawMasks() })
+        } else {
+            r = model.backpropagate(input: valid.inputs, target: valid.targets, batchSize: c.batchSize,
+                                    hidden: alphaHidden, masks: drawMasks(), mode: .alphaStep, tarCoefficient: 0)
+        }
         alphaHidden = r.hidden
         let reg = regularizer.addGradient(to: [model.alpha], activation: method.activation, space: model.configuration.space,
                                           clockOverEpochs: counters.clock / Double(configuration.epochs))
