@@ -77,7 +77,7 @@ let package = Package(
         // The PyTorch fixtures' reader, shared by the test targets that compare against them.
         .target(name: "FixtureSupport", dependencies: ["CHDF5"], path: "Tests/FixtureSupport"),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DartsCore", "DartsNN", "Architecture", "FixtureSupport", "Training", "RunStore", "ImageData", "TextData", "TestSupport", "Search"]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "FixtureSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Training", "TestSupport", "FixtureSupport", "RunStore", "CHDF5", "DartsCore", "DartsNN", "Architecture", "ImageData", "TextData"]),
         // Helpers shared by test targets (tiny search configurations, synthetic data).
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
         // Reads back what `plot` writes (SVG as XML, DOT edges), shared by the plot tests.

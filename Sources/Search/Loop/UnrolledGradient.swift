@@ -1,21 +1,31 @@
-// DARTS's unrolled (second-order) architecture gradient, used by `--second-order`.
+// DARTS's unrolled (second-order) architecture gradient, used by `--second-order`: the mechanism
+// (virtual step, central-difference Hessian-vector product, ε = 0.01/‖v‖, restoring the weights)
+// once, over closures that run a model's passes; the CNN search's version below and the ptb
+// search's (Recurrent/Run/RecurrentUnrolledGradient.swift) are thin users of it.
 
 import DartsCore
 import ImageData
 
-/// DARTS's unrolled (second-order) α gradient: ∇α L_val(w′, α) − η·∇²α,w L_train(w, α)·∇w′ L_val,
-/// with w′ = w − η(momentum·buf + ∇w L_train + wd·w) and the Hessian-vector product by central
-/// differences at w ± ε∇w′L_val, ε = 0.01/‖∇w′L_val‖ (DARTS's architect.py).
-/// Leaves the gradient in α's `grad` (weights and their gradients are restored/zeroed) and
-/// returns the validation cross-entropy and accuracy at w′.
-public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [String: Tensor], momentum: Float,
-                                         weightDecay decay: Float, train: Batch, valid: Batch,
-                                         learningRate eta: Float) -> (crossEntropy: Double, accuracy: Double) {
-    let weights = model.weights
-    let alphas = model.alphas
+/// DARTS's unrolled α gradient of one model, its passes given as closures that zero and then
+/// fill the `grad` of the leaves they name at the current weight values:
+/// ∇α L_val(w′, α) − η·c·∇²α,w L_train(w, α)·v, with
+/// - the virtual step w′ = w − η(momentum·buf + g + wd·w), g the weights' `grad` as
+///   `trainWeightGradients` leaves it (∇w L_train; the ptb search clips it there) and c the
+///   factor it returns (the ptb search's clip coefficient; 1 where nothing is clipped);
+/// - v the weights' `grad` as `validGradients` leaves it (∇w′ L_val, α's `grad` ∇α L_val;
+///   the ptb search clips v there); its result is this function's;
+/// - the Hessian-vector product by central differences of `trainAlphaGradients` (∇α L_train)
+///   at w ± εv, ε = 0.01/‖v‖ (architect.py).
+/// Leaves the gradient in α's `grad`; the weights get their values back exactly and a zero
+/// `grad`. Passes run in this order: train at w, valid at w′, train at w + εv, train at w − εv.
+public func unrolledArchitectureGradient<Valid>(weights: [Parameter], alphas: [Parameter],
+                                                momentumBuffers: [String: Tensor], momentum: Float,
+                                                weightDecay decay: Float, learningRate eta: Float,
+                                                trainWeightGradients: () -> Float, validGradients: () -> Valid,
+                                                trainAlphaGradients: () -> Void) -> Valid {
     let saved = weights.map(\.value)
     // Virtual step w′.
-    _ = model.backpropagate(train, mode: .weightStep)
+    let hessianScale = trainWeightGradients()
     for (p, w) in zip(weights, saved) {
         let buffer = momentumBuffers[p.name]
         var next = w
@@ -30,8 +40,7 @@ public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [Stri
         p.value = next
     }
     // ∇ of L_val at (w′, α) for both α and w′.
-    let (ce, validAccuracy) = model.backpropagate(
-        valid, mode: ForwardMode(training: true, weightsRequireGrad: true, alphasRequireGrad: true))
+    let valid = validGradients()
     let alphaGradients = alphas.map(\.grad)
     let direction = weights.map(\.grad)
     var squared = 0.0
@@ -46,21 +55,40 @@ public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [Stri
             }
             p.value = shifted
         }
-        _ = model.backpropagate(train, mode: .alphaStep)
+        trainAlphaGradients()
         return alphas.map(\.grad)
     }
     let plus = alphaGradientsAt(sign: 1)
     let minus = alphaGradientsAt(sign: -1)
     for (p, w) in zip(weights, saved) { p.value = w; p.zeroGrad() }
+    // η·c is exactly η when c = 1 (the CNN search), so its numbers are unchanged.
+    let scale = eta * hessianScale
     for (i, p) in alphas.enumerated() {
         var g = alphaGradients[i]
         g.withUnsafeMutableBufferPointer { gv in
             for j in gv.indices {
-                gv[j] -= eta * (plus[i][flat: j] - minus[i][flat: j]) / (2 * epsilon)
+                gv[j] -= scale * (plus[i][flat: j] - minus[i][flat: j]) / (2 * epsilon)
             }
         }
         p.grad = g
     }
-    return (ce, validAccuracy)
+    return valid
 }
 
+/// The CNN search's unrolled α gradient: `unrolledArchitectureGradient(weights:…)` on `model`
+/// with SGD's momentum buffers, nothing clipped. Returns the validation cross-entropy and
+/// accuracy at w′.
+public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [String: Tensor], momentum: Float,
+                                         weightDecay decay: Float, train: Batch, valid: Batch,
+                                         learningRate eta: Float) -> (crossEntropy: Double, accuracy: Double) {
+    unrolledArchitectureGradient(
+        weights: model.weights, alphas: model.alphas, momentumBuffers: momentumBuffers, momentum: momentum,
+        weightDecay: decay, learningRate: eta,
+        trainWeightGradients: { _ = model.backpropagate(train, mode: .weightStep); return 1 },
+        validGradients: {
+            let (ce, accuracy) = model.backpropagate(
+                valid, mode: ForwardMode(training: true, weightsRequireGrad: true, alphasRequireGrad: true))
+            return (ce, accuracy)
+        },
+        trainAlphaGradients: { _ = model.backpropagate(train, mode: .alphaStep) })
+}

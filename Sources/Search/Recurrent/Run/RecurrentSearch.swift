@@ -1,8 +1,8 @@
 // The Penn Treebank search of SPEC §7 as a run kind of the shared trainer: per iteration an
-// optional α step on the valid split, a truncated-BPTT weight step with the hidden state carried
-// without gradient, CRB pruning and ADMM updates; at each epoch end the validation perplexity
-// and the recurrent genotype. The schedules, regularisers, optimisers and step parts are the
-// CNN search's (SearchStepParts.swift).
+// optional α step on the valid split (first order, or DARTS's unrolled second order), a
+// truncated-BPTT weight step with the hidden state carried without gradient, CRB pruning and
+// ADMM updates; at each epoch end the validation perplexity and the recurrent genotype. The
+// schedules, regularisers, optimisers and step parts are the CNN search's (SearchStepParts.swift).
 
 import Foundation
 import DartsCore
@@ -165,7 +165,7 @@ public final class RecurrentSearch: RunKind {
         if takeAlphaStep {
             let valid = alphaMatrix.cyclicBatch(trainRow: batch.batch.row, length: configuration.bptt)
             record.alphaRow = valid.row
-            alphaStep(valid, record: &record.common)
+            alphaStep(valid, train: configuration.secondOrder ? batch.batch : nil, record: &record.common)
             alphaSteps += 1
         }
         record.common.alphaStep = takeAlphaStep
@@ -191,10 +191,22 @@ public final class RecurrentSearch: RunKind {
         }
     }
 
-    /// First-order α step (DARTS: NLL alone, no TAR), the regulariser's gradient, then Adam.
-    func alphaStep(_ valid: SequenceBatch, record: inout StepRecord) {
-        let r = model.backpropagate(input: valid.inputs, target: valid.targets, batchSize: configuration.batchSize,
+    /// α step (DARTS: NLL alone, no TAR), the regulariser's gradient, then Adam. First order
+    /// without `train`: ∇α at the current weights, one mask draw. Second order with `train`, the
+    /// batch the weight step then takes (from the current `trainHidden`, which it does not
+    /// advance): the unrolled gradient (`unrolledArchitectureGradient(model:…)`, four mask draws)
+    /// at η = this step's SGD learning rate (ℓ/bptt-scaled), the α loss the NLL at w′.
+    func alphaStep(_ valid: SequenceBatch, train: SequenceBatch?, record: inout StepRecord) {
+        let c = configuration
+        let r: RecurrentPassResult
+        if let train {
+            r = unrolledArchitectureGradient(model: model, train: train, trainHidden: trainHidden, valid: valid,
+                                             validHidden: alphaHidden, weightDecay: Float(c.weightDecay),
+                                             clip: Float(c.gradientClip), learningRate: sgd.lr, masks: { drawMasks() })
+        } else {
+            r = model.backpropagate(input: valid.inputs, target: valid.targets, batchSize: c.batchSize,
                                     hidden: alphaHidden, masks: drawMasks(), mode: .alphaStep, tarCoefficient: 0)
+        }
         alphaHidden = r.hidden
         let reg = regularizer.addGradient(to: [model.alpha], activation: method.activation, space: model.configuration.space,
                                           clockOverEpochs: counters.clock / Double(configuration.epochs))

@@ -39,6 +39,7 @@ public struct RecurrentSearchRunConfiguration: Codable, Sendable, Equatable {
     public var archBeta2: Double = 0.999
     public var archEpsilon: Double = 1e-8
     public var archWeightDecay: Double = 1e-3
+    /// DARTS's unrolled α gradient (`--second-order`; RecurrentUnrolledGradient.swift).
     public var secondOrder: Bool = false
     // Schedules
     public var stepRatio: Int = 10
@@ -118,10 +119,6 @@ public struct RecurrentSearchRunConfiguration: Codable, Sendable, Equatable {
         try C.atLeast("--admm-freq", admmFrequency, 1)
         try C.unitClosed("--admm-discount", admmDiscount)
         try C.retention(keepLast: keepLast, keepEvery: keepEvery)
-        if secondOrder {
-            throw TrainingError.invalidConfiguration(
-                "--second-order is not implemented for ptb yet; the text search takes first-order α steps")
-        }
         _ = try methodSpec
         if method.lowercased().split(separator: "+").contains(where: { $0 == "split" || $0 == "halfsplit" }) {
             throw TrainingError.invalidConfiguration(
