@@ -71,11 +71,15 @@ public enum DartsCore {
     /// Keeps freed tensor memory in the process for the next step instead of handing it back:
     /// every forward pass allocates its activations afresh, and with glibc's defaults (blocks
     /// over 128 KB mmapped, heap tops trimmed) each step paid a page fault and a page clear per
-    /// 4 KB touched, 30 % of a paper-size step. Blocks up to 32 MB (glibc's cap) now come from
-    /// the heap, and the heap is never trimmed, so RSS stays at the first step's peak.
+    /// 4 KB touched, 30 % of a paper-size step. Blocks of any size now come from the main
+    /// heap (mmap off; threads' own arenas still map what they cannot hold, glibc falls back
+    /// to it), and the heap is never trimmed, so RSS stays at the first step's peak. The
+    /// recurrent model's decoder logits (T·B × vocabulary, 358 MB at the paper's size) are
+    /// above glibc's 32 MB threshold cap, so only switching mmap off keeps them.
     private static func configureAllocator() {
         #if os(Linux)
         _ = glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD (malloc.h)
+        _ = glibcMallopt(-4, 0)  // M_MMAP_MAX: no mmapped blocks from the main arena
         _ = glibcMallopt(-1, -1)  // M_TRIM_THRESHOLD: -1 disables trimming (a 2 GB threshold did not)
         #endif
     }

@@ -14,6 +14,20 @@ public func batchNormForwardTraining(_ g: BatchNormGeometry, x: UnsafePointer<Fl
                                      gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, eps: Float,
                                      y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                                      invStd: UnsafeMutablePointer<Float>, unbiasedVar: UnsafeMutablePointer<Float>) {
+    if g.s == 1 {
+        batchNormRowsForwardTraining(g, x: x, gamma: gamma, beta: beta, eps: eps, y: y, mean: mean, invStd: invStd,
+                                     unbiasedVar: unbiasedVar)
+    } else {
+        batchNormPlanesForwardTraining(g, x: x, gamma: gamma, beta: beta, eps: eps, y: y, mean: mean, invStd: invStd,
+                                       unbiasedVar: unbiasedVar)
+    }
+}
+
+/// The plane kernel: each channel's planes in turn (for g.s == 1 the rows kernel gives its bits faster).
+func batchNormPlanesForwardTraining(_ g: BatchNormGeometry, x: UnsafePointer<Float>,
+                                    gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, eps: Float,
+                                    y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+                                    invStd: UnsafeMutablePointer<Float>, unbiasedVar: UnsafeMutablePointer<Float>) {
     let (n, c, s) = (g.n, g.c, g.s)
     let m = Double(g.perChannel)
     DartsCore.parallelFor(c) { channels in
@@ -63,6 +77,21 @@ public func batchNormBackward(_ g: BatchNormGeometry, training: Bool, x: UnsafeP
                               mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                               dx: UnsafeMutablePointer<Float>?, dGamma: UnsafeMutablePointer<Float>?,
                               dBeta: UnsafeMutablePointer<Float>?) {
+    if g.s == 1 {
+        batchNormRowsBackward(g, training: training, x: x, dy: dy, gamma: gamma, mean: mean, invStd: invStd,
+                              dx: dx, dGamma: dGamma, dBeta: dBeta)
+    } else {
+        batchNormPlanesBackward(g, training: training, x: x, dy: dy, gamma: gamma, mean: mean, invStd: invStd,
+                                dx: dx, dGamma: dGamma, dBeta: dBeta)
+    }
+}
+
+/// The plane kernel of `batchNormBackward`.
+func batchNormPlanesBackward(_ g: BatchNormGeometry, training: Bool, x: UnsafePointer<Float>,
+                             dy: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
+                             mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                             dx: UnsafeMutablePointer<Float>?, dGamma: UnsafeMutablePointer<Float>?,
+                             dBeta: UnsafeMutablePointer<Float>?) {
     let (n, c, s) = (g.n, g.c, g.s)
     let m = Double(g.perChannel)
     DartsCore.parallelFor(c) { channels in
