@@ -41,7 +41,8 @@ test: deps test-deps
 	env -u DARTSPRIME_OPENBLAS_CORETYPE $(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
 
 # Kernels, data, commits, one search iteration at both sizes of issue 6, one evaluation iteration at the
-# cpu profile's and the paper's size (last line of each step/eval bench: median_s, peak_rss_mb).
+# cpu profile's and the paper's size (last line of each step/eval bench: median_s, peak_rss_mb), one recurrent
+# search iteration at the ptb cpu profile's and the paper's size (last line also tokens_per_s).
 bench: build
 	$(BIN) bench kernels
 	$(BIN) bench data
@@ -56,6 +57,8 @@ bench: build
 	$(BIN) bench step --init-channels 16 --layers 8 --batch-size 64 --iterations 3 --weight-only
 	$(BIN) bench eval --init-channels 16 --layers 8 --batch-size 64 --iterations 3
 	$(BIN) bench eval --init-channels 36 --layers 20 --batch-size 96 --iterations 3
+	$(BIN) bench rnn --tokens 10000 --hidden 64 --batch-size 64 --bptt 35 --iterations 5
+	$(BIN) bench rnn --tokens 10000 --hidden 300 --batch-size 256 --bptt 35 --iterations 3
 
 # Rewrites the audit records of seeds/ (seeds 101-104 x darts, prime, tiny profile on Fashion-MNIST)
 # from this build: deliberately only, after a numerics change that says so in its commit.

@@ -44,4 +44,32 @@ import Testing
         #expect(figures.seconds > 0 && figures.seconds < 60)
         #expect(r.out.contains("parameters "))
     }
+
+    /// `bench rnn`'s last line: `median_s=… tokens_per_s=… peak_rss_mb=…` (issue 15's contract).
+    @Test func benchRNNPrintsPhasesThenTheMedianLine() throws {
+        let exe = try dartsprimeBinary()
+        let r = try execute(exe, ["bench", "rnn", "--tokens", "600", "--hidden", "8", "--batch-size", "4", "--bptt", "5",
+                                  "--iterations", "2"])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        #expect(r.out.contains("alpha_step") && r.out.contains("weight_step") && r.out.contains("V=600 nhid=8 batch=4 bptt=5"))
+        let fields = (r.out.split(separator: "\n").last ?? "").split(separator: " ")
+        #expect(fields.count == 3, "stdout: \(r.out)")
+        func figure(_ i: Int, _ name: String) -> Double? {
+            guard i < fields.count, fields[i].hasPrefix(name + "=") else { return nil }
+            return Double(fields[i].dropFirst(name.count + 1))
+        }
+        let seconds = try #require(figure(0, "median_s")), tokens = try #require(figure(1, "tokens_per_s"))
+        let megabytes = try #require(figure(2, "peak_rss_mb"))
+        #expect(seconds > 0 && seconds < 60 && megabytes > 1)
+        // tokens_per_s is the weight step's batch·bptt over the median (rounded in print).
+        #expect(abs(tokens - 20 / seconds) <= max(1, 0.01 * tokens) || seconds < 0.0005, "\(tokens) tokens/s at \(seconds) s")
+    }
+
+    @Test func benchRNNRejectsABadSize() throws {
+        for (flag, value) in [("--tokens", "1"), ("--hidden", "0"), ("--bptt", "1"), ("--batch-size", "1")] {
+            let r = try execute(try dartsprimeBinary(), ["bench", "rnn", flag, value])
+            #expect(r.status == 64, "\(flag) \(value)")
+            #expect(r.err.split(separator: "\n").count == 1 && r.err.contains(flag), "stderr: \(r.err)")
+        }
+    }
 }

@@ -48,9 +48,10 @@ extension Tape {
                 mix[j].set(c.activation, w)
             }
         }
-        // Each row costs n·H sigmoids and activations: chunks of ~4k of them are worth a thread.
-        // Rows are independent (weight gradients are summed per row), so any split gives the same bits.
-        let rowsPerChunk = Swift.max(1, (elementwiseChunk / 16) / (n * h))
+        // Each row costs n·H sigmoids and activations (8 lanes at a time): chunks of ~1k of them
+        // are worth a thread, so even one (64, 64) state splits. Rows are independent (weight
+        // gradients are summed per row), so any split gives the same bits.
+        let rowsPerChunk = Swift.max(1, 1024 / (n * h))
         let out = withBasePointers(vs[...], []) { ps in
             vg.withUnsafeBufferPointer { pg in
                 Tensor.build(sShape) { dst in
