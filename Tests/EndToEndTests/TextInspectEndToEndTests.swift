@@ -1,6 +1,6 @@
 // `inspect` and `list` on tiny Penn Treebank runs (valid-as-train): the total is the configured
-// number of steps (epochs × ⌊rows/bptt⌋), not "?", for a search stopped before its first epoch end,
-// a finished search and a finished evaluation; `inspect` of the evaluation shows its
+// number of steps (epochs × ⌊rows/bptt⌋), not "?", for a search and an evaluation each stopped
+// before its first epoch end and finished; `inspect` of the evaluation shows its
 // evaluation.json figures (valid_ppl, test_ppl, params_m, wall_s) in text and JSON.
 
 import Foundation
@@ -49,14 +49,21 @@ struct TextInspectEndToEnd {
         #expect(figures["valid_ppl"] as? Double == valid && figures["test_ppl"] as? Double == test && figures["wall_seconds"] as? Double == wall)
         #expect(evaluationJSON["total_steps"] as? Int == 40 && evaluationJSON["evaluation"] == nil)
 
+        // Stopped before its first epoch end: the total from its checkpoint's text stream; no evaluation.json yet.
+        let early = runs.appendingPathComponent("eval-early")
+        #expect(try execute(exe, ["evaluate", search.path] + Self.data + ["--epochs", "2", "--run", early.path, "--max-steps", "5"]).status == 0)
+        let earlyInspect = try execute(exe, ["inspect", early.path])
+        #expect(earlyInspect.out.contains("steps in history: 0…5 (6 rows) of 40 in all") && !earlyInspect.out.contains("evaluation: "), "\(earlyInspect.out)")
+
         let list = try execute(exe, ["list", runs.path])
         #expect(list.status == 0, "\(list.err)")
         let lines = list.out.split(separator: "\n").map(String.init)
-        #expect(lines.count == 5 && lines.last == "3 runs under \(runs.path)", "\(list.out)")
+        #expect(lines.count == 6 && lines.last == "4 runs under \(runs.path)", "\(list.out)")
         let row = { (name: String) in lines.first { $0.hasPrefix(name + " ") } ?? "" }
         #expect(row("search").contains(" rnn-search ") && row("search").contains(" ptb ") && row("search").contains(" 24/24 "), "\(list.out)")
         #expect(row("stopped").contains(" 5/24 ") && row("stopped").contains(" stopped "), "\(list.out)")
         #expect(row("eval").contains(" rnn-evaluation ") && row("eval").contains(" 40/40 "), "\(list.out)")
+        #expect(row("eval-early").contains(" 5/40 ") && row("eval-early").contains(" stopped "), "\(list.out)")
         #expect(!list.out.contains("/?"), "every total known")
     }
 }
