@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["DartsCore", "DartsNN", "Architecture", "ImageData", "TextData", "RunStore", "Training"]),
         // Reads run directories back: replay of discretisation, state comparison, run diffs and
         // summaries (and, later, audits and exports).
-        .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Evaluation", "ImageData", "Training"]),
+        .target(name: "Analysis", dependencies: ["RunStore", "Architecture", "Search", "Evaluation", "ImageData", "TextData", "Training"]),
         // Batch-scheduler job scripts (Slurm job arrays for the experiment grid): text and settings
         // only, so it imports nothing.
         .target(name: "Cluster"),

@@ -7,6 +7,7 @@ import RunStore
 import Search
 import Evaluation
 import ImageData
+import TextData
 import Training
 
 public struct RunSummary: Sendable {
@@ -37,6 +38,8 @@ public struct RunSummary: Sendable {
     public var genotypeChangedAt: Int?
     /// Evaluations: the finished result (RUN/evaluation.json), when there is one.
     public var evaluation: EvaluationResult?
+    /// Text evaluations (rnn-evaluation): the finished result (RUN/evaluation.json), when there is one.
+    public var textEvaluation: RecurrentEvaluationResult?
     public var sizes: DiskUsage
 
     /// Reads the run in `directory` read-only.
@@ -83,9 +86,9 @@ public struct RunSummary: Sendable {
         case RecurrentEvaluation.kindName:
             let c = try StateJSON.decode(RecurrentEvaluationConfiguration.self, configurationJSON, key: "configuration")
             seed = c.seed; dataset = "ptb"; epochs = c.epochs; genotype = c.genotype
-            // Its stream is a text stream: the batches per epoch come from the first epoch end only.
-            if let first = history.first, first.step <= 1, let end = history.first(where: \.epochEnd) {
-                totalSteps = end.step * c.epochs
+            let file = store.url.appendingPathComponent("evaluation.json")
+            if let data = FileManager.default.contents(atPath: file.path) {
+                textEvaluation = try? JSONDecoder().decode(RecurrentEvaluationResult.self, from: data)
             }
         default:
             break
@@ -94,12 +97,17 @@ public struct RunSummary: Sendable {
         if totalSteps == nil, let epochs, let perEpoch = (try? Self.batchesPerEpoch(store, history)) ?? nil { totalSteps = perEpoch * epochs }
     }
 
-    /// Batches per epoch: the first epoch end's step, or before one, the newest checkpoint's
-    /// training stream (its permutation and batch size, docs/SEARCH_STATE.md).
+    /// Batches per epoch: the first epoch end's step (the history starts at step 0 or 1), or
+    /// before one, the newest checkpoint's training stream: an image stream's permutation and
+    /// batch size (docs/SEARCH_STATE.md), a text stream's ⌊rows/bptt⌋ (TruncatedBPTTStream).
     static func batchesPerEpoch(_ store: RunStore, _ history: [HistoryRow]) throws -> Int? {
-        if let first = history.first, first.step == 1, let end = history.first(where: \.epochEnd) { return end.step }
+        if let first = history.first, first.step <= 1, let end = history.first(where: \.epochEnd) { return end.step }
         guard let newest = store.storedSteps.last,
               let text = try store.load(step: newest).strings["data/train_stream"] else { return nil }
+        if [RecurrentSearch.kindName, RecurrentEvaluation.kindName].contains(store.runKind) {
+            let stream = try StateJSON.decode(TextStreamState.self, text, key: "data/train_stream")
+            return stream.bptt > 0 && stream.rows >= stream.bptt ? stream.rows / stream.bptt : nil
+        }
         let stream = try StateJSON.decode(BatchStreamState.self, text, key: "data/train_stream")
         guard stream.batchSize > 0, !stream.permutation.isEmpty else { return nil }
         return (stream.permutation.count + stream.batchSize - 1) / stream.batchSize

@@ -13,8 +13,9 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show what a run directory or one checkpoint file holds, and whether it verifies (exit 1 if not).",
         discussion: """
-        A run: kind, configuration, environment, history steps, checkpoints kept, newest state digest, \
-        genotype, status, sizes on disk and `verify`'s verdict. A checkpoint file (checkpoints/step-N.h5): its \
+        A run (CNN or ptb): kind, configuration, environment, history steps of the run's total, checkpoints \
+        kept, newest state digest, genotype, an evaluation's evaluation.json figures, status, sizes on disk \
+        and `verify`'s verdict. A checkpoint file (checkpoints/step-N.h5): its \
         step, every key with dtype, shape and digest check, the whole-state digest check, its history row, \
         configuration and environment. Nothing is changed; a damaged file is reported as damaged (exit 1, \
         one error line naming the problem).
@@ -55,6 +56,11 @@ struct InspectCommand: ParsableCommand {
         }
         if let e = s.evaluation {
             StandardStreams.writeLine(String(format: "evaluation: test error %.2f %%, test accuracy %.4f, %.6f M parameters", e.testError, e.testAccuracy, e.parametersMillions))
+        }
+        if let e = s.textEvaluation {
+            StandardStreams.writeLine(String(format: "evaluation: valid_ppl=%.2f test_ppl=%.2f params_m=%.6f", e.validPerplexity,
+                                             e.testPerplexity, e.parametersMillions)
+                                      + (e.wallSeconds.map { String(format: " wall_s=%.1f", $0) } ?? " wall_s=?"))
         }
         StandardStreams.writeLine("sizes on disk: total \(ReportOutput.bytes(s.sizes.total)), checkpoints \(ReportOutput.bytes(s.sizes.checkpoints)), history \(ReportOutput.bytes(s.sizes.history))")
         StandardStreams.writeLine("configuration: \(s.configurationJSON)")

@@ -14,8 +14,10 @@ struct PlotCommand: ParsableCommand {
         Figures: alphas_normal, alphas_reduce (act(α) per edge, one panel per node), fimt (F, F̄, τ, \
         α steps; FIMT-scheduled methods), loss (loss and accuracy on the training and α splits, or \
         test split), regularizer (methods with one), cell_normal, cell_reduce (the newest step's \
-        genotype). Several runs are overlaid, one colour per run (α: one row of panels per run). \
-        What does not apply to a run is left out with a note on stderr. docs/FORMAT.md, "Plots".
+        genotype). Penn Treebank runs: alphas_recurrent (8 panels), fimt, loss (loss and perplexity), \
+        regularizer, cell_recurrent. Several runs are overlaid, one colour per run (α: one row of panels \
+        per run); CNN and ptb runs are not overlaid together. What does not apply to a run is left out \
+        with a note on stderr. docs/FORMAT.md, "Plots".
         """)
 
     @Argument(help: "The run directory (several: overlay them).") var runDirectories: [String]

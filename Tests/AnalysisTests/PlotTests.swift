@@ -3,7 +3,10 @@
 // panel per node with edges × ops lines, 2× the lines for two runs, a legend naming both seeds),
 // FIMT and regulariser figures only for the methods that have them, the DOT cell graphs (CNN: 4
 // nodes × 2 inputs; recurrent: 8 nodes × 1) and the plot directory that never replaces files
-// it was not told to. Negative controls show the checks catch a broken SVG or cell.
+// it was not told to. Tiny Penn Treebank searches draw the same figures: 8 panels of (i+1 inputs ×
+// 5 ops) lines (CRB: 4 ops), the text losses and perplexities, the recurrent cell with x_{t},
+// h_{t-1} → 0 and 8 nodes of one input, overlays doubling the lines; a CNN and a text run do not
+// overlay. Negative controls show the checks catch a broken SVG or cell.
 
 import Testing
 import Foundation
@@ -138,6 +141,107 @@ struct PlotTests {
         // Negative control: a cell missing one edge is seen as such.
         let broken = normal.split(separator: "\n").filter { !$0.contains("\"in1\" -> \"n0\"") }.joined(separator: "\n")
         #expect(DOTInspection.inputsPerNode(broken)["n0"] == 1)
+    }
+
+    static func textSearch(_ method: String, seed: UInt64, _ dir: URL) throws -> PlotRun {
+        try TinyTextSearch.run(method, seed: seed, dir)
+        return try PlotRun(store: try RunStore.open(at: dir, readOnly: true))
+    }
+
+    @Test func textSearchAlphaFiguresHaveEightPanelsOfInputsTimesOpsAndOverlaysDoubleThem() throws {
+        let base = TinySearch.temporaryDirectory("plot-text-alpha")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let a = try Self.textSearch("prime", seed: 101, base.appendingPathComponent("a"))
+        let b = try Self.textSearch("prime", seed: 102, base.appendingPathComponent("b"))
+        #expect(a.isText && a.dataset == "ptb" && a.search?.space == .recurrent)
+        let single = try #require(try AlphaFigure.figure(cell: "recurrent", runs: [a]))
+        #expect(single.panels.count == 8 && single.columns == 4, "8 nodes in two rows of four")
+        #expect(single.panels.map(\.series.count) == (1...8).map { $0 * 5 }, "node i: i+1 inputs × 5 ops")
+        #expect(single.panels.map(\.title) == (1...8).map { "node \($0)" }, "DARTS numbers the recurrent nodes 1…8")
+        #expect(single.panels.allSatisfy { $0.series.allSatisfy { $0.points.count == a.rows.count } })
+        #expect(single.panels[0].series.allSatisfy { $0.label.contains("from node 0 (x_{t}, h_{t-1})") })
+        #expect(single.panels[7].series.filter { $0.label.contains("from node 7 ") }.count == 5)
+        let svg = try SVGInspection(data: Data(SVGRenderer.render(single).utf8))
+        #expect(svg.seriesPerPanel == (1...8).map { $0 * 5 })
+        #expect(svg.axisLabels.filter { $0 == "step (iterations)" }.count == 8 && svg.axisLabels.contains("act(α), softmax weight"))
+        #expect(svg.legend == SearchSpace.recurrent.ops + ["edge from node 0 (x_{t}, h_{t-1})"] + (1...7).map { "edge from node \($0)" })
+        // An op has one colour on every edge and panel, the same as in the cell graph.
+        let colours = Dictionary(grouping: single.panels.flatMap(\.series), by: { String($0.label.split(separator: " ")[0]) }).mapValues { Set($0.map(\.colour)) }
+        #expect(Set(colours.keys) == Set(SearchSpace.recurrent.ops))
+        #expect(colours.allSatisfy { $0.value == [PlotPalette.colour(op: $0.key)] } && Set(colours.values.map { $0.first! }).count == 5)
+        // The lines are the history's activated α, edge by edge.
+        let row = try #require(a.rows.last)
+        let stored = try a.search!.weights("recurrent", in: row)
+        let edge = SearchSpace.recurrent.edgeIndex(node: 5, input: 3)
+        #expect(single.panels[5].series[3 * 5 + 2].points.last?.y == Double(stored[edge * 5 + 2]))
+
+        let overlay = try #require(try AlphaFigure.figure(cell: "recurrent", runs: [a, b]))
+        #expect(overlay.seriesCount == 2 * single.seriesCount && overlay.panels.count == 16)
+        let titles = overlay.panels.map(\.title)
+        #expect(titles.filter { $0.contains("seed 101") }.count == 8 && titles.filter { $0.contains("seed 102") }.count == 8)
+
+        // CRB's α has no `none` column: 4 ops per edge.
+        let crb = try Self.textSearch("crb", seed: 101, base.appendingPathComponent("crb"))
+        let pruned = try #require(try AlphaFigure.figure(cell: "recurrent", runs: [crb]))
+        #expect(pruned.panels.map(\.series.count) == (1...8).map { $0 * 4 })
+        #expect(!pruned.panels.flatMap(\.series).contains { $0.label.hasPrefix("none ") })
+        #expect(pruned.panels[0].yLabel == "act(α), clamp to [0, 1]")
+
+        // The figures `plot` writes: α, FIMT (prime schedules by FIMT), the text losses; the regulariser where α steps were taken.
+        let (figures, _) = try Plot.figures([a])
+        let alphaSteps = a.rows.filter { $0.values["alpha_step"] == 1 }.count
+        #expect(figures.map(\.0) == ["alphas_recurrent", "fimt", "loss"] + (alphaSteps > 0 ? ["regularizer"] : []))
+        let fimt = try SVGInspection(data: Data(SVGRenderer.render(ScalarFigures.fimt([a, b])).utf8))
+        #expect(fimt.seriesCount == 2 * 3 && fimt.legend.contains("prime seed 101") && fimt.legend.contains("prime seed 102"))
+        let loss = try #require(figures.first { $0.0 == "loss" }?.1)
+        let lossSVG = try SVGInspection(data: Data(SVGRenderer.render(loss).utf8))
+        #expect(lossSVG.seriesPerPanel == [alphaSteps > 0 ? 3 : 2, 1], "training (α split) and validation loss; validation perplexity")
+        #expect(lossSVG.axisLabels.contains("perplexity (exp of the NLL per token)") && !lossSVG.axisLabels.contains("accuracy (%)"))
+        #expect(lossSVG.legend.contains("validation perplexity") && lossSVG.legend.contains("training loss"))
+        let epochEnds = a.rows.filter(\.epochEnd).count
+        #expect(epochEnds == 2 && loss.panels[1].series[0].points.count == epochEnds, "valid_ppl at each epoch end")
+    }
+
+    @Test func theRecurrentCellHasEightNodesOfOneInputFedByXAndH() throws {
+        let base = TinySearch.temporaryDirectory("plot-text-cell")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let a = try Self.textSearch("darts", seed: 101, base.appendingPathComponent("a"))
+        let cells = try Plot.cells([a])
+        #expect(cells.map(\.0) == ["cell_recurrent"])
+        let dot = try #require(cells.first?.1)
+        #expect(DOTInspection.inputsPerNode(dot) == Dictionary(uniqueKeysWithValues: (0..<8).map { ("n\($0)", 1) }))
+        let edges = DOTInspection.edges(dot)
+        #expect(edges.filter { $0.to == "in0" }.map(\.from) == ["feed0", "feed1"] && edges.filter { $0.to == "in0" }.allSatisfy { $0.label == nil })
+        #expect(dot.contains("\"feed0\" [label=\"x_{t}\"") && dot.contains("\"feed1\" [label=\"h_{t-1}\""))
+        #expect(edges.filter { $0.to == "out" }.map(\.from) == (0..<8).map { "n\($0)" } && dot.contains("h_{t} = mean(1…8)"))
+        #expect((0..<8).allSatisfy { dot.contains("\"n\($0)\" [label=\"\($0 + 1)\"") }, "nodes labelled 1…8")
+        // The edges are the newest step's genotype: (activation, predecessor) per node.
+        let genotype = try Replay(store: a.store).step().genotype.recurrent
+        let chosen = edges.filter { $0.label != nil }
+        #expect(chosen.map(\.label!) == genotype.map(\.op))
+        #expect(chosen.map(\.from) == genotype.map { $0.input == 0 ? "in0" : "n\($0.input - 1)" })
+        #expect(try String(contentsOf: a.store.url.appendingPathComponent("genotype.txt"), encoding: .utf8)
+                    == Genotype(recurrent: genotype).description + "\n")
+    }
+
+    @Test func cnnAndTextRunsDoNotOverlay() throws {
+        let base = TinySearch.temporaryDirectory("plot-mixed")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let text = try Self.textSearch("darts", seed: 101, base.appendingPathComponent("text"))
+        let image = try Self.search("darts", seed: 101, base.appendingPathComponent("image"))
+        #expect(!image.isText)
+        #expect(throws: PlotError.mixedRunFamilies(image: image.store.url.path, imageKind: "cnn-search",
+                                                   text: text.store.url.path, textKind: "rnn-search")) {
+            try Plot.figures([text, image])
+        }
+        let out = base.appendingPathComponent("overlay")
+        #expect(throws: PlotError.self) {
+            try Plot.write(runs: [image.store.url, text.store.url], to: out, replace: false, tools: PlotTools(dot: nil, rsvgConvert: nil))
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path), "nothing written")
+        // Negative control: each alone plots.
+        #expect(try Plot.figures([text]).0.map(\.0).contains("alphas_recurrent"))
+        #expect(try Plot.figures([image]).0.map(\.0).contains("alphas_normal"))
     }
 
     @Test func thePlotDirectoryRefusesFilesUnlessReplacingAndKeepsOthers() throws {

@@ -1,6 +1,7 @@
 // RunSummary of a tiny search: interrupted (status "running", lock free) versus running (a
 // writer holds it), the total step count known before the first epoch end, and once finished
-// the genotype, where it last changed, kept checkpoints and sizes.
+// the genotype, where it last changed, kept checkpoints and sizes. A tiny text search's total is
+// its configured epochs × ⌊rows/bptt⌋, stopped mid-epoch (from its checkpoint's text stream) and finished.
 
 import Testing
 import Foundation
@@ -52,5 +53,23 @@ struct RunSummaryTests {
         }
         #expect(done.sizes.checkpoints == checkpointBytes)
         #expect(done.sizes.history > 0 && done.sizes.total > done.sizes.checkpoints + done.sizes.history)
+    }
+
+    @Test func textSearchTotalsAreTheConfiguredSteps() throws {
+        let base = TinySearch.temporaryDirectory("summary-text")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let run = base.appendingPathComponent("search")
+        let search = try TinyTextSearch.run("darts", run, maxSteps: 5)
+        // tiny: the first 2000 tokens in 16 columns = 125 rows, ⌊125/10⌋ = 12 batches per epoch, 2 epochs.
+        #expect(search.batchesPerEpoch == 12 && search.totalSteps == 24)
+        let stopped = try RunSummary(directory: run)
+        #expect(stopped.kind == "rnn-search" && stopped.lastStep == 5 && stopped.state == "stopped")
+        #expect(stopped.totalSteps == 24, "before the first epoch end: from the checkpoint's text stream")
+        #expect(stopped.method == "darts" && stopped.dataset == "ptb" && stopped.seed == 101)
+        _ = try RunLauncher(kinds: [RecurrentSearch.self]).startOrResume(
+            try RecurrentSearch(configurationJSON: try RunStore.open(at: run, readOnly: true).configurationJSON), directory: run, maxSteps: nil)
+        let done = try RunSummary(directory: run)
+        #expect(done.state == "finished" && done.lastStep == 24 && done.totalSteps == 24 && done.historyRows == 25)
+        #expect(done.genotype?.hasPrefix("Genotype(recurrent=[") == true && done.textEvaluation == nil && done.evaluation == nil)
     }
 }

@@ -155,3 +155,95 @@ import PlotInspection
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("no").path))
     }
 }
+
+/// `../shared/data/ptb` next to the repository (this file is three levels down).
+private let ptbData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/ptb")
+
+/// `dartsprime plot` on tiny Penn Treebank runs (valid-as-train): a search draws α in 8 panels of
+/// (i+1 inputs × 5 ops) lines, FIMT, losses and perplexities and the recurrent cell (8 nodes of one
+/// input each, fed by x_t and h_{t-1} through state 0) as DOT/SVG/PNG; two seeds overlay with
+/// doubled lines; a CNN and a text run do not (one line, nothing written); an evaluation draws its
+/// loss and perplexity only.
+@Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: ptbData.appendingPathComponent("ptb.test.txt").path)))
+struct TextPlotEndToEnd {
+    static func textSearch(_ exe: URL, _ run: URL, method: String = "prime", seed: Int) throws -> URL {
+        let r = try execute(exe, ["search", "--dataset", "ptb", "--data", ptbData.path, "--ptb-layout", "valid-as-train",
+                                  "--profile", "tiny", "--method", method, "--seed", String(seed), "--run", run.path])
+        #expect(r.status == 0, "\(r.err)")
+        return run
+    }
+
+    @Test func textSearchFiguresCellOverlaysAndEvaluations() throws {
+        #expect(PlotEndToEnd.installed, "make test installs graphviz and librsvg2-bin: dot and rsvg-convert must be on PATH")
+        let exe = try dartsprimeBinary()
+        let dir = scratch("plot-text")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try Self.textSearch(exe, dir.appendingPathComponent("prime-101"), seed: 101)
+        let r = try execute(exe, ["plot", run.path])
+        #expect(r.status == 0, "\(r.err)")
+        // A tiny FIMT run may take no α step: then its only note is the missing regulariser curve.
+        let regularised = !r.err.contains("took no α step")
+        #expect(r.err.split(separator: "\n").allSatisfy { $0.hasPrefix("note: ") && $0.contains("α step") }, "\(r.err)")
+        let plots = run.appendingPathComponent("plots")
+        let names = ["alphas_recurrent", "fimt", "loss"] + (regularised ? ["regularizer"] : [])
+        let expected = names.flatMap { [$0 + ".svg", $0 + ".png"] } + ["cell_recurrent.dot", "cell_recurrent.svg", "cell_recurrent.png"]
+        #expect(r.out.split(separator: "\n").map(String.init) == expected.map { plots.appendingPathComponent($0).path })
+        let written = try PlotEndToEnd.files(plots)
+        #expect(Set(written.keys) == Set(expected), "\(written.keys.sorted())")
+        for (name, bytes) in written where name.hasSuffix(".png") {
+            #expect(Array(bytes.prefix(8)) == PlotEndToEnd.pngSignature, "\(name) is a PNG")
+        }
+        for name in written.keys where name.hasSuffix(".svg") { #expect(try SVGInspection(data: written[name]!).rootName == "svg", "\(name)") }
+        let alphas = try SVGInspection(data: written["alphas_recurrent.svg"]!)
+        #expect(alphas.seriesPerPanel == (1...8).map { $0 * 5 }, "node i: i+1 inputs × 5 ops")
+        #expect(alphas.texts["panel-title"] == (1...8).map { "node \($0)" })
+        #expect(alphas.axisLabels.contains("step (iterations)") && alphas.axisLabels.contains("act(α), softmax weight"))
+        #expect(["none", "tanh", "relu", "sigmoid", "identity", "edge from node 0 (x_{t}, h_{t-1})", "edge from node 7"].allSatisfy(alphas.legend.contains))
+        #expect(alphas.texts["subtitle"]?.first?.contains("seed 101") == true && alphas.texts["subtitle"]?.first?.contains("ptb") == true)
+        let fimt = try SVGInspection(data: written["fimt.svg"]!)
+        #expect(fimt.seriesCount == 3 && fimt.legend.contains("τ (threshold)") && fimt.markerTicks.count == 1)
+        let loss = try SVGInspection(data: written["loss.svg"]!)
+        #expect(loss.seriesPerPanel == [regularised ? 3 : 2, 1], "training (α split) and validation loss; validation perplexity")
+        #expect(loss.axisLabels.contains("perplexity (exp of the NLL per token)") && loss.legend.contains("validation perplexity"))
+        let cell = String(decoding: written["cell_recurrent.dot"]!, as: UTF8.self)
+        #expect(cell.split(separator: "\n").filter { $0.hasPrefix("  \"n") && $0.contains(" [label=") && !$0.contains("->") }.count == 8,
+                "8 intermediate nodes")
+        #expect(DOTInspection.inputsPerNode(cell) == Dictionary(uniqueKeysWithValues: (0..<8).map { ("n\($0)", 1) }), "one input edge each")
+        #expect(DOTInspection.edges(cell).filter { $0.to == "in0" }.map(\.from) == ["feed0", "feed1"] && cell.contains("h_{t} = mean(1…8)"))
+        let genotype = try String(contentsOf: run.appendingPathComponent("genotype.txt"), encoding: .utf8)
+        let ops = DOTInspection.edges(cell).compactMap(\.label)
+        #expect(ops.count == 8 && ops.allSatisfy { genotype.contains("('\($0)', ") })
+        #expect(try execute(exe, ["verify", run.path]).status == 0)
+
+        // Two seeds: every line twice, cells named by method and seed.
+        let other = try Self.textSearch(exe, dir.appendingPathComponent("prime-102"), seed: 102)
+        let out = dir.appendingPathComponent("overlay")
+        let o = try execute(exe, ["plot", run.path, other.path, "--out", out.path])
+        #expect(o.status == 0, "\(o.err)")
+        #expect(try SVGInspection(file: out.appendingPathComponent("alphas_recurrent.svg")).seriesCount == 2 * (1...8).map { $0 * 5 }.reduce(0, +))
+        let overlaidLoss = try SVGInspection(file: out.appendingPathComponent("loss.svg"))
+        #expect(overlaidLoss.legend.contains("prime seed 101") && overlaidLoss.legend.contains("prime seed 102"))
+        for seed in [101, 102] { #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("prime-seed-\(seed)_cell_recurrent.png").path)) }
+
+        // A CNN run and a text run: one line naming both, nothing written.
+        let image = try PlotEndToEnd.search(exe, in: dir, "cnn", method: "darts", seed: 101)
+        let mixedOut = dir.appendingPathComponent("mixed")
+        let m = try execute(exe, ["plot", image.path, run.path, "--out", mixedOut.path])
+        #expect(PlotEndToEnd.oneLine(m, status: 1, "plot CNN and text runs separately") && m.err.contains(image.path) && m.err.contains(run.path), "\(m.err)")
+        #expect(!FileManager.default.fileExists(atPath: mixedOut.path))
+
+        // A text evaluation: its loss and perplexity figure, with a note.
+        let evaluation = dir.appendingPathComponent("eval")
+        let e = try execute(exe, ["evaluate", run.path, "--dataset", "ptb", "--data", ptbData.path, "--ptb-layout", "valid-as-train",
+                                  "--profile", "tiny", "--epochs", "2", "--run", evaluation.path])
+        #expect(e.status == 0, "\(e.err)")
+        let p = try execute(exe, ["plot", evaluation.path])
+        #expect(p.status == 0 && p.err.hasPrefix("note: ") && p.err.contains("rnn-evaluation"), "\(p.err)")
+        #expect(p.out.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent } == ["loss.svg", "loss.png"])
+        let evaluationLoss = try SVGInspection(file: evaluation.appendingPathComponent("plots/loss.svg"))
+        #expect(evaluationLoss.seriesPerPanel == [3, 3], "training, validation and test loss and perplexity")
+        #expect(["training perplexity", "validation perplexity", "test perplexity"].allSatisfy(evaluationLoss.legend.contains))
+        #expect(evaluationLoss.axisLabels.contains("cross-entropy loss (nats per token)") && !evaluationLoss.axisLabels.contains("accuracy (%)"))
+    }
+}

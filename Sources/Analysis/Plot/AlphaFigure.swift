@@ -1,7 +1,9 @@
 // The paper's Figures 1 and 4: act(α) of one cell type over the steps, one panel per
 // intermediate node, one line per op per incoming edge (colour = op, dash = the edge's input
-// state; the y axis fits the weights, which move little from 1/ops early on). Several runs
-// give one row of panels each, titled with the run's method and seed.
+// state; the y axis fits the weights, which move little from 1/ops early on). The same code draws
+// the CNN cells (4 nodes, 8 ops) and the recurrent one (8 nodes with 1…8 inputs, 5 ops; CRB 4).
+// Several runs give one row of panels each (the recurrent cell: two rows of four), titled with
+// the run's method and seed.
 
 import Architecture
 
@@ -30,7 +32,7 @@ public enum AlphaFigure {
                                                   points: zip(steps, weights).map { ($0, Double($1[i])) }))
                     }
                 }
-                let title = "node \(node)" + (searches.count > 1 ? " · \(run.label(among: searches))" : "")
+                let title = "node \(CellNotation(space).nodeName(node))" + (searches.count > 1 ? " · \(run.label(among: searches))" : "")
                 panels.append(ChartPanel(title: title, xLabel: "step (iterations)", yLabel: weightLabel(run),
                                          series: series))
             }
@@ -41,13 +43,14 @@ public enum AlphaFigure {
         let subtitle = searches.count == 1 ? searches[0].identity
             : "\(searches.count) runs: " + searches.map { $0.label(among: searches) }.joined(separator: ", ")
         return ChartFigure(title: "α of the \(cellName) cell per edge", subtitle: subtitle, panels: panels,
-                           columns: first.space.nodes, legend: legend)
+                           columns: min(first.space.nodes, maxColumns), legend: legend)
     }
 
-    /// The state a genotype input names (CNN: c_{k-2}, c_{k-1}, node 0…; RNN: h_{t-1}, node 0…).
-    static func stateName(_ input: Int, _ space: SearchSpace) -> String {
-        input < space.cellInputs ? CellGraph.inputLabels(space)[input] : "node \(input - space.cellInputs)"
-    }
+    /// Panels per row: the CNN cell's 4 nodes in one row, the recurrent cell's 8 in two.
+    static let maxColumns = 4
+
+    /// The state a genotype input names (CNN: c_{k-2}, c_{k-1}, node 0…; RNN: node 0 (x_{t}, h_{t-1}), node 1…).
+    static func stateName(_ input: Int, _ space: SearchSpace) -> String { CellNotation(space).stateName(input) }
 
     static func weightLabel(_ run: PlotRun) -> String {
         run.methodSpec?.activation == .crb ? "act(α), clamp to [0, 1]" : "act(α), softmax weight"

@@ -1,7 +1,8 @@
 // One cell of a genotype as a Graphviz DOT graph, as DARTS's visualize.py draws it: the cell's
 // inputs, one box per intermediate node, an edge per chosen (op, input) labelled and coloured by
-// op, and the output joining the concat states. Generic over the search space: the CNN cell
-// (inputs c_{k-2}, c_{k-1}; 4 nodes × 2 inputs) and the recurrent one (input h_{t-1}; 8 nodes × 1).
+// op, and the output joining the concat states. Generic over the search space (CellNotation):
+// the CNN cell (inputs c_{k-2}, c_{k-1}; nodes 0–3 × 2 inputs; output c_{k}) and the recurrent
+// one (x_{t}, h_{t-1} → state 0; nodes 1–8 × 1 input; output h_{t}, their mean).
 
 import Foundation
 import Architecture
@@ -11,17 +12,23 @@ public enum CellGraph {
     public static func dot(_ cell: GenotypeCell, space: SearchSpace, title: String) -> String {
         precondition(cell.edges.count == space.pairsPerCell,
                      "cell \(cell.type) has \(cell.edges.count) edges, the space needs \(space.pairsPerCell)")
-        let inputs = inputLabels(space)
+        let notation = CellNotation(space)
         func state(_ s: Int) -> String { s < space.cellInputs ? "in\(s)" : "n\(s - space.cellInputs)" }
         var out = "digraph \"\(escape(cell.type))\" {\n"
         out += "  graph [rankdir=LR, label=\"\(escape(title))\", labelloc=t, fontname=\"Helvetica\", fontsize=14];\n"
         out += "  node [fontname=\"Helvetica\", fontsize=12, style=\"filled,rounded\", shape=box];\n"
         out += "  edge [fontname=\"Helvetica\", fontsize=10];\n"
-        for (i, label) in inputs.enumerated() {
-            out += "  \"in\(i)\" [label=\"\(escape(label))\", fillcolor=\"#a6dba0\"];\n"
+        for (i, label) in notation.feeds.enumerated() {
+            out += "  \"feed\(i)\" [label=\"\(escape(label))\", fillcolor=\"#a6dba0\"];\n"
         }
-        for n in 0..<space.nodes { out += "  \"n\(n)\" [label=\"\(n)\", fillcolor=\"#ffffb3\"];\n" }
-        out += "  \"out\" [label=\"\(escape(outputLabel(space)))\", fillcolor=\"#8dd3c7\"];\n"
+        let inputColour = notation.feeds.isEmpty ? "#a6dba0" : "#add8e6"
+        for (i, label) in notation.inputLabels.enumerated() {
+            out += "  \"in\(i)\" [label=\"\(escape(label))\", fillcolor=\"\(inputColour)\"];\n"
+        }
+        for n in 0..<space.nodes { out += "  \"n\(n)\" [label=\"\(notation.nodeName(n))\", fillcolor=\"#ffffb3\"];\n" }
+        out += "  \"out\" [label=\"\(escape(notation.output))\", fillcolor=\"#8dd3c7\"];\n"
+        // The recurrent cell's state 0 is computed from x_{t} and h_{t-1} (unlabelled: no op is chosen there).
+        for i in notation.feeds.indices { out += "  \"feed\(i)\" -> \"in0\" [color=\"#999999\"];\n" }
         for n in 0..<space.nodes {
             for e in cell.edges[(n * space.keptInputs)..<((n + 1) * space.keptInputs)] {
                 let colour = PlotPalette.colour(op: e.op)
@@ -32,17 +39,6 @@ public enum CellGraph {
         out += "}\n"
         return out
     }
-
-    /// Names of the cell's input states, as DARTS's figures write them.
-    static func inputLabels(_ space: SearchSpace) -> [String] {
-        switch space.cellInputs {
-        case 2: ["c_{k-2}", "c_{k-1}"]
-        case 1: ["h_{t-1}"]
-        default: (0..<space.cellInputs).map { "s\($0)" }
-        }
-    }
-
-    static func outputLabel(_ space: SearchSpace) -> String { space.cellInputs == 1 ? "h_{t}" : "c_{k}" }
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

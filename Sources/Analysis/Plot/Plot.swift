@@ -1,7 +1,9 @@
 // `dartsprime plot RUN [RUN …]`: the figures of one run, or of several overlaid, as SVG (PNG
 // beside each when rsvg-convert is installed) and the final cells as DOT (SVG/PNG when dot is).
 // A figure that does not apply to a run (α of an evaluation, FIMT of a run not scheduled by
-// FIMT) is left out with a note; only unreadable runs or an unusable directory are errors.
+// FIMT) is left out with a note; only unreadable runs, an overlay mixing CNN and text runs, or
+// an unusable directory are errors. CNN and Penn Treebank runs draw the same figures (α per node
+// and edge, FIMT, regulariser, cells); their losses differ (accuracy vs perplexity).
 // File names: docs/FORMAT.md "Plots".
 
 import Foundation
@@ -56,6 +58,10 @@ public enum Plot {
     public static func figures(_ runs: [PlotRun]) throws -> ([(String, ChartFigure)], [String]) {
         var figures: [(String, ChartFigure)] = []
         var notes: [String] = []
+        if let image = runs.first(where: { !$0.isText }), let text = runs.first(where: \.isText) {
+            throw PlotError.mixedRunFamilies(image: image.store.url.path, imageKind: image.store.runKind,
+                                             text: text.store.url.path, textKind: text.store.runKind)
+        }
         let searches = runs.filter { $0.search != nil }
         for run in runs where run.search == nil {
             notes.append("\(run.store.url.path) is a \(run.store.runKind) run: no α, FIMT, regulariser or cells to plot")
@@ -70,7 +76,7 @@ public enum Plot {
             notes.append("\(run.store.url.path): method \(run.method) does not schedule α steps by FIMT: not in fimt.svg")
         }
         if !fimtRuns.isEmpty { figures.append(("fimt", ScalarFigures.fimt(fimtRuns))) }
-        figures.append(("loss", ScalarFigures.losses(runs)))
+        figures.append(("loss", runs.first?.isText == true ? ScalarFigures.textLosses(runs) : ScalarFigures.losses(runs)))
         let withRegulariser = searches.filter { $0.methodSpec?.regularizer != RegularizerKind.none }
         let regularised = withRegulariser.filter { $0.hasFinite("regularizer") }
         for run in searches where !regularised.contains(where: { $0.store.url == run.store.url }) {

@@ -1,11 +1,13 @@
-// One run as the figures see it: its history rows and, for a search, the export readers'
-// SearchExportSource (space, activated α per row, method) — the same reads as `export`. The
-// run's name, method and seed come from run.json's configuration, for titles and legends.
+// One run as the figures see it: its history rows and, for a search (CNN or Penn Treebank),
+// the export readers' SearchExportSource (space, activated α per row, method) — the same reads
+// as `export`. The run's name, method and seed come from run.json's configuration, for titles
+// and legends; a text run's dataset is ptb.
 
 import Foundation
 import Architecture
 import RunStore
 import Search
+import Evaluation
 
 public struct PlotRun {
     public let store: RunStore
@@ -18,6 +20,11 @@ public struct PlotRun {
     public let search: SearchExportSource?
     /// Every history row, ascending.
     public let rows: [HistoryRow]
+    /// A Penn Treebank run (rnn-search, rnn-evaluation): losses and perplexities, no accuracies.
+    public let isText: Bool
+
+    /// The run kinds on text (the others are CNN runs on images).
+    public static let textKinds = [RecurrentSearch.kindName, RecurrentEvaluation.kindName]
 
     public init(store: RunStore) throws {
         self.store = store
@@ -26,8 +33,9 @@ public struct PlotRun {
         func text(_ key: String) -> String? { configuration[key].map { "\($0)" } }
         method = text("method") ?? store.runKind
         seed = text("seed") ?? "?"
-        dataset = text("dataset") ?? "?"
-        search = store.runKind == CNNSearch.kindName ? try SearchExportSource(store: store, what: "plot", steps: .all) : nil
+        isText = Self.textKinds.contains(store.runKind)
+        dataset = text("dataset") ?? (isText ? "ptb" : "?")
+        search = Replay.isSearch(store.runKind) ? try SearchExportSource(store: store, what: "plot", steps: .all) : nil
         rows = try search?.rows ?? SearchExportSource.rows(of: store, in: .all)
     }
 

@@ -1,6 +1,7 @@
 // The per-step scalar figures: FIMT (Figure 3: F, its moving average F̄, the threshold τ and
 // the α-step markers), losses and accuracies on the training and α splits (an evaluation's on
-// training and test), and the regulariser. One run draws each quantity in its own colour; an
+// training and test; a Penn Treebank run's losses and perplexities, with validation and test at
+// epoch ends), and the regulariser. One run draws each quantity in its own colour; an
 // overlay gives each run a colour and each quantity a dash, with the legend naming the runs.
 
 public enum ScalarFigures {
@@ -64,6 +65,24 @@ public enum ScalarFigures {
                 Quantity(key: "train_acc", label: "training split accuracy", dash: .solid, colour: "#1f77b4", scale: 100),
                 Quantity(key: "alpha_acc", label: "α split accuracy", dash: .dashed, colour: "#d62728", scale: 100),
                 Quantity(key: "test_acc", label: "test split accuracy", dash: .dotted, colour: "#2ca02c", scale: 100),
+            ]),
+        ])
+    }
+
+    /// A text run's (rnn-search, rnn-evaluation) losses and perplexities: per-step training (and
+    /// a search's α split) loss, validation at epoch ends, test after the last epoch.
+    public static func textLosses(_ runs: [PlotRun]) -> ChartFigure {
+        figure(title: "Loss and perplexity", runs: runs, panels: [
+            ("loss", "cross-entropy loss (nats per token)", [
+                Quantity(key: "train_loss", label: "training loss", dash: .solid, colour: "#1f77b4"),
+                Quantity(key: "alpha_loss", label: "α split loss (+ regulariser)", dash: .dashed, colour: "#d62728"),
+                Quantity(key: "valid_loss", label: "validation loss", dash: .dashDot, colour: "#ff7f0e"),
+                Quantity(key: "test_loss", label: "test loss", dash: .dotted, colour: "#2ca02c"),
+            ]),
+            ("perplexity", "perplexity (exp of the NLL per token)", [
+                Quantity(key: "train_ppl", label: "training perplexity", dash: .solid, colour: "#1f77b4"),
+                Quantity(key: "valid_ppl", label: "validation perplexity", dash: .dashDot, colour: "#ff7f0e"),
+                Quantity(key: "test_ppl", label: "test perplexity", dash: .dotted, colour: "#2ca02c"),
             ]),
         ])
     }

@@ -24,6 +24,8 @@ struct RunJSON: Encodable {
     var genotype: String?
     var genotype_changed_at: Int?
     var evaluation: EvaluationResult?
+    /// A text evaluation's evaluation.json (rnn-evaluation), as stored.
+    var text_evaluation: RecurrentEvaluationResult?
     var sizes: DiskUsage
     var verifies: Bool
     var problems: [String]
@@ -33,7 +35,8 @@ struct RunJSON: Encodable {
         environment = s.environment; method = s.method; seed = s.seed; dataset = s.dataset; status = s.status
         state = s.state; first_step = s.firstStep; last_step = s.lastStep; history_rows = s.historyRows
         total_steps = s.totalSteps; checkpoints_kept = s.checkpointsKept; newest_state_digest = s.newestStateDigest
-        genotype = s.genotype; genotype_changed_at = s.genotypeChangedAt; evaluation = s.evaluation; sizes = s.sizes
+        genotype = s.genotype; genotype_changed_at = s.genotypeChangedAt; evaluation = s.evaluation
+        text_evaluation = s.textEvaluation; sizes = s.sizes
         verifies = v.isClean; problems = v.problems.map { "\($0)" }
     }
 }
