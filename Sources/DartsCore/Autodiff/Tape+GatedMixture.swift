@@ -161,17 +161,14 @@ func gatedMixtureRow(_ m: GateWeights, s: UnsafePointer<Float>, gates: UnsafePoi
     var i = 0
     while i < h {
         let count = Swift.min(8, h - i)
-        let full = count == 8
-        let sv = full ? load8(s + i) : loadPartial8(s + i, count)
-        let c = full ? load8(gates + i) : loadPartial8(gates + i, count)
-        let x = full ? load8(gates + h + i) : loadPartial8(gates + h + i, count)
+        let (sv, c, x) = (loadLanes8(s + i, count), loadLanes8(gates + i, count), loadLanes8(gates + h + i, count))
         let sig = vectorLogistic(c)
         var acc = SIMD8<Float>(repeating: 0)
         if t { acc += w0 * (sv + sig * (vectorTanh(x) - sv)) }
         if re { acc += w1 * (sv + sig * (x.replacing(with: 0, where: x .< 0) - sv)) }
         if sg { acc += w2 * (sv + sig * (vectorLogistic(x) - sv)) }
         if id { acc += w3 * (sv + sig * (x - sv)) }
-        if full { store8(load8(d + i) + acc, d + i) } else { storePartial8(loadPartial8(d + i, count) + acc, d + i, count) }
+        storeLanes8(loadLanes8(d + i, count) + acc, d + i, count)
         i += 8
     }
 }
@@ -192,11 +189,8 @@ func gatedMixtureRowBackward(_ m: GateWeights, s: UnsafePointer<Float>, gates: U
     var i = 0
     while i < h {
         let count = Swift.min(8, h - i)
-        let full = count == 8
-        let g = full ? load8(grad + i) : loadPartial8(grad + i, count)
-        let sv = full ? load8(s + i) : loadPartial8(s + i, count)
-        let c = full ? load8(gates + i) : loadPartial8(gates + i, count)
-        let x = full ? load8(gates + h + i) : loadPartial8(gates + h + i, count)
+        let g = loadLanes8(grad + i, count)
+        let (sv, c, x) = (loadLanes8(s + i, count), loadLanes8(gates + i, count), loadLanes8(gates + h + i, count))
         let sig = vectorLogistic(c)
         var mixF = zero, mixDF = zero  // Σ w_k f_k(h), Σ w_k f_k'(h)
         if t {
@@ -218,13 +212,8 @@ func gatedMixtureRowBackward(_ m: GateWeights, s: UnsafePointer<Float>, gates: U
         let ds = g * total * (1 - sig)
         let dc = g * sig * (1 - sig) * (mixF - total * sv)
         let dh = g * sig * mixDF
-        if full {
-            if let dState { store8(ds, dState + i) }
-            if let dGates { store8(dc, dGates + i); store8(dh, dGates + h + i) }
-        } else {
-            if let dState { storePartial8(ds, dState + i, count) }
-            if let dGates { storePartial8(dc, dGates + i, count); storePartial8(dh, dGates + h + i, count) }
-        }
+        if let dState { storeLanes8(ds, dState + i, count) }
+        if let dGates { storeLanes8(dc, dGates + i, count); storeLanes8(dh, dGates + h + i, count) }
         i += 8
     }
     if let dWeights {

@@ -69,3 +69,15 @@ func loadPartial8(_ p: UnsafePointer<Float>, _ count: Int) -> SIMD8<Float> {
 func storePartial8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
     for l in 0..<count { p[l] = v[l] }
 }
+
+/// count (≤ 8) lanes from p: a full load or `loadPartial8`.
+@inline(__always)
+func loadLanes8(_ p: UnsafePointer<Float>, _ count: Int) -> SIMD8<Float> {
+    count == 8 ? load8(p) : loadPartial8(p, count)
+}
+
+/// count (≤ 8) lanes to p: a full store or `storePartial8`.
+@inline(__always)
+func storeLanes8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    if count == 8 { store8(v, p) } else { storePartial8(v, p, count) }
+}

@@ -2,20 +2,24 @@
 // dropout (one mask per sequence and feature, shared over the time steps of a pass) and
 // embedding dropout (DARTS's `embedded_dropout`: whole words dropped from the table). A mask
 // holds 0 or 1/keep, so a kept value is scaled and the expectation is unchanged.
-//
-// The recurrent search model (Search/Recurrent, RecurrentMaskSampler) draws its four masks the
-// same way; the two can share this once both are on main.
+// The recurrent search model's masks (Search/Recurrent, RecurrentMaskSampler) are drawn here too.
 
 import DartsCore
 
 public enum RecurrentDropout {
-    /// A (rows, columns) mask of Bernoulli(1 − drop)/(1 − drop). Every element is drawn, also
-    /// at drop 0, so the generator's position depends on the sizes only.
+    /// A (rows, columns) mask of Bernoulli(keep)/keep. Every element is drawn, also at keep 1,
+    /// so the generator's position depends on the sizes only.
+    public static func mask(rows: Int, columns: Int, keep: Double, rng: inout PhiloxRandom) -> Tensor {
+        precondition(keep > 0 && keep <= 1, "mask keep probability \(keep) outside (0, 1]")
+        let scale = Float(1 / keep)
+        return Tensor(shape: [rows, columns], scalars: rng.bernoulliMask(count: rows * columns, keep: keep).map { $0 * scale })
+    }
+
+    /// A (rows, columns) mask of Bernoulli(1 − drop)/(1 − drop) (DARTS's evaluation states drop
+    /// probabilities).
     public static func mask(rows: Int, columns: Int, drop: Double, rng: inout PhiloxRandom) -> Tensor {
         precondition(drop >= 0 && drop < 1, "dropout probability \(drop) outside [0, 1)")
-        let scale = Float(1 / (1 - drop))
-        return Tensor(shape: [rows, columns],
-                      scalars: rng.bernoulliMask(count: rows * columns, keep: 1 - drop).map { $0 * scale })
+        return mask(rows: rows, columns: columns, keep: 1 - drop, rng: &rng)
     }
 
     /// DARTS's `embedded_dropout`: one Bernoulli(1 − drop)/(1 − drop) factor per word of the

@@ -3,6 +3,7 @@
 // them from its own PhiloxRandom (whose state the checkpoint keeps).
 
 import DartsCore
+import DartsNN
 
 /// Masks already scaled by 1/keep, each (B, dim) and shared over the time steps of a pass.
 public struct RecurrentMasks: Equatable, Sendable {
@@ -52,14 +53,10 @@ public struct RecurrentMaskSampler: Codable, Equatable, Sendable {
     /// draws its elements even at keep 1, so the generator's position depends on sizes only.
     public func sample(batchSize b: Int, inputSize d: Int, hiddenSize h: Int,
                        rng: inout PhiloxRandom) -> RecurrentMasks {
-        func draw(_ rows: Int, _ cols: Int, _ keep: Double) -> Tensor {
-            let scale = Float(1 / keep)
-            return Tensor(shape: [rows, cols], scalars: rng.bernoulliMask(count: rows * cols, keep: keep).map { $0 * scale })
-        }
-        let lockIn = draw(b, d, keepInput)
-        let x = draw(b, d, keepX)
-        let hm = draw(b, h, keepH)
-        let lockOut = draw(b, h, keepOutput)
+        let lockIn = RecurrentDropout.mask(rows: b, columns: d, keep: keepInput, rng: &rng)
+        let x = RecurrentDropout.mask(rows: b, columns: d, keep: keepX, rng: &rng)
+        let hm = RecurrentDropout.mask(rows: b, columns: h, keep: keepH, rng: &rng)
+        let lockOut = RecurrentDropout.mask(rows: b, columns: h, keep: keepOutput, rng: &rng)
         return RecurrentMasks(x: x, h: hm, lockIn: lockIn, lockOut: lockOut)
     }
 }
