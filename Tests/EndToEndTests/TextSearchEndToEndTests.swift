@@ -115,6 +115,10 @@ struct TextSearchEndToEnd {
         #expect((alphas.columns["alpha"] ?? []).contains { !$0.isEmpty })
         let fimt = try csvColumns(exe, straight, "fimt")
         #expect(fimt.rows == reference.count)
+        // No per-edge traces: the recurrent ops have no weights; one line says so, and nothing is written.
+        let traces = try execute(exe, ["export", straight.path, "fimt-traces"])
+        #expect(traces.status != 0 && traces.out.isEmpty, "fimt-traces: \(traces.out)")
+        #expect(traces.err.split(separator: "\n").count == 1 && traces.err.contains("no per-edge FIMT traces"), "\(traces.err)")
 
         #expect(try execute(exe, ["verify", straight.path]).status == 0)
         let inspect = try execute(exe, ["inspect", straight.path])

@@ -3,6 +3,7 @@
 // the others are the tidy tables of this folder (FORMAT.md "Exports").
 
 import RunStore
+import Search
 
 public enum ExportKind: String, CaseIterable, Sendable {
     case alphas, fimt, fimtTraces = "fimt-traces", history, genotypes
@@ -22,6 +23,7 @@ public enum Export {
     /// The tidy table of a search export (not `history`, which keeps its wide layout).
     public static func table(_ kind: ExportKind, of store: RunStore, steps: StepRange = .all, allSteps: Bool = false) throws -> ExportTable {
         let source = try SearchExportSource(store: store, what: kind.rawValue, steps: steps)
+        if kind == .fimtTraces && store.runKind == RecurrentSearch.kindName { throw ExportError.noEdgeTraces(run: store.url.path) }
         switch kind {
         case .alphas: return AlphaExport.table(source)
         case .fimt: return FIMTExport.table(source)

@@ -5,6 +5,8 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
     case evaluationRun(run: String, what: String)
     /// A run kind that has no α (neither a search nor an evaluation).
     case notASearch(run: String, kind: String, what: String)
+    /// fimt-traces of a Penn Treebank search: its cell's ops have no weights of their own.
+    case noEdgeTraces(run: String)
     case noStepsInRange(run: String, range: String, first: Int?, last: Int?)
     case missingHistoryArray(run: String, step: Int, name: String)
     case checkpointShape(file: String, key: String, shape: [Int], expected: [Int])
@@ -21,6 +23,8 @@ public enum ExportError: Error, CustomStringConvertible, Equatable {
             return "\(run) is an evaluation run: it has no α, FIMT or genotype search history, so `export \(what)` does not apply (export history does)"
         case let .notASearch(run, kind, what):
             return "\(run) holds a \(kind) run; `export \(what)` reads searches (cnn-search, rnn-search)"
+        case let .noEdgeTraces(run):
+            return "\(run) is a Penn Treebank search: its cell's ops (tanh, relu, sigmoid, identity) have no weights of their own and node i's W_i serves every input edge, so it records no per-edge FIMT traces (export fimt has its F per step)"
         case let .noStepsInRange(run, range, first, last):
             let held = first.flatMap { f in last.map { "steps \(f)…\($0)" } } ?? "no steps"
             return "--steps \(range) selects no step of \(run) (its history has \(held))"
