@@ -13,7 +13,7 @@ import TextData
 import RunStore
 import Training
 
-public final class RecurrentEvaluation: RunKind {
+public final class RecurrentEvaluation: ConfiguredRunKind {
     public static let kindName = "rnn-evaluation"
 
     public let configuration: RecurrentEvaluationConfiguration
@@ -77,24 +77,8 @@ public final class RecurrentEvaluation: RunKind {
         try self.init(configuration: c, corpus: try Self.loadCorpus(c))
     }
 
-    public convenience init(configurationJSON: String) throws {
-        try self.init(configuration: try StateJSON.decode(RecurrentEvaluationConfiguration.self, configurationJSON, key: "configuration"))
-    }
-
-    public func configurationJSON() throws -> String { try StateJSON.encode(configuration) }
-
-    public var retention: RetentionPolicy {
-        RetentionPolicy(keepLast: configuration.keepLast, keepEpochEnds: true, everyNth: configuration.keepEvery)
-    }
-
     public var dataSource: DataSource? {
         DataSource(dataset: "ptb", directory: corpus.directory, files: corpus.fileNames)
-    }
-
-    public static func relocatingData(_ configurationJSON: String, to directory: String) throws -> String {
-        var c = try StateJSON.decode(RecurrentEvaluationConfiguration.self, configurationJSON, key: "configuration")
-        c.dataDirectory = directory
-        return try StateJSON.encode(c)
     }
 
     /// The corpus in the configured folder and layout; there is no default folder.
@@ -230,3 +214,5 @@ public struct RecurrentEvaluationResult: Codable, Equatable, Sendable {
         return String(decoding: try e.encode(self), as: UTF8.self) + "\n"
     }
 }
+
+extension RecurrentEvaluationConfiguration: StoredRunConfiguration {}

@@ -11,7 +11,7 @@ import Architecture
 import RunStore
 import Training
 
-public final class CNNEvaluation: RunKind {
+public final class CNNEvaluation: ConfiguredRunKind {
     public static let kindName = "cnn-evaluation"
 
     public let configuration: EvaluationRunConfiguration
@@ -69,16 +69,6 @@ public final class CNNEvaluation: RunKind {
         try self.init(configuration: c, train: train, test: test)
     }
 
-    public convenience init(configurationJSON: String) throws {
-        try self.init(configuration: try StateJSON.decode(EvaluationRunConfiguration.self, configurationJSON, key: "configuration"))
-    }
-
-    public func configurationJSON() throws -> String { try StateJSON.encode(configuration) }
-
-    public var retention: RetentionPolicy {
-        RetentionPolicy(keepLast: configuration.keepLast, keepEpochEnds: true, everyNth: configuration.keepEvery)
-    }
-
     /// The training and test files in the configuration's folder (none when they are not on
     /// disk: data given in memory).
     public var dataSource: DataSource? {
@@ -86,12 +76,6 @@ public final class CNNEvaluation: RunKind {
         let dir = URL(fileURLWithPath: c.dataDirectory ?? c.dataset.defaultDirectory)
         let files = [DataSplit.train, .test].flatMap { ImageDataset.files(c.dataset, directory: dir, split: $0) }
         return files.isEmpty ? nil : DataSource(dataset: c.dataset.rawValue, directory: dir, files: files.map(\.lastPathComponent))
-    }
-
-    public static func relocatingData(_ configurationJSON: String, to directory: String) throws -> String {
-        var c = try StateJSON.decode(EvaluationRunConfiguration.self, configurationJSON, key: "configuration")
-        c.dataDirectory = directory
-        return try StateJSON.encode(c)
     }
 
     /// The training split (first `subset` images) and the test split (first `testSubset`).
@@ -219,3 +203,5 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
         return String(decoding: try e.encode(self), as: UTF8.self) + "\n"
     }
 }
+
+extension EvaluationRunConfiguration: StoredRunConfiguration {}

@@ -10,7 +10,7 @@ import Architecture
 import RunStore
 import Training
 
-public final class CNNSearch: RunKind {
+public final class CNNSearch: ConfiguredRunKind {
     public static let kindName = "cnn-search"
 
     public let configuration: SearchConfiguration
@@ -84,28 +84,12 @@ public final class CNNSearch: RunKind {
         try self.init(configuration: configuration, dataset: try Self.loadDataset(configuration))
     }
 
-    public convenience init(configurationJSON: String) throws {
-        try self.init(configuration: try StateJSON.decode(SearchConfiguration.self, configurationJSON, key: "configuration"))
-    }
-
-    public func configurationJSON() throws -> String { try StateJSON.encode(configuration) }
-
-    public var retention: RetentionPolicy {
-        RetentionPolicy(keepLast: configuration.keepLast, keepEpochEnds: true, everyNth: configuration.keepEvery)
-    }
-
     /// The training files in the configuration's folder (none when they are not on disk:
     /// a search on data given in memory).
     public var dataSource: DataSource? {
         let dir = URL(fileURLWithPath: configuration.dataDirectory ?? configuration.dataset.defaultDirectory)
         let files = ImageDataset.files(configuration.dataset, directory: dir, split: .train)
         return files.isEmpty ? nil : DataSource(dataset: configuration.dataset.rawValue, directory: dir, files: files.map(\.lastPathComponent))
-    }
-
-    public static func relocatingData(_ configurationJSON: String, to directory: String) throws -> String {
-        var c = try StateJSON.decode(SearchConfiguration.self, configurationJSON, key: "configuration")
-        c.dataDirectory = directory
-        return try StateJSON.encode(c)
     }
 
     /// Loads the dataset named by `configuration` (training split, optional subset).
@@ -269,3 +253,5 @@ public final class CNNSearch: RunKind {
         return RunResult(summary: genotype, status: ["genotype": genotype], artifacts: ["genotype.txt": genotype + "\n"])
     }
 }
+
+extension SearchConfiguration: StoredRunConfiguration {}

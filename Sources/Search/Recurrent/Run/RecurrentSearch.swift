@@ -12,7 +12,7 @@ import Architecture
 import RunStore
 import Training
 
-public final class RecurrentSearch: RunKind {
+public final class RecurrentSearch: ConfiguredRunKind {
     public static let kindName = "rnn-search"
     /// Philox streams of the run's seed: 0 the initial weights and α, these two the data.
     static let lengthStream: UInt64 = 1
@@ -84,24 +84,8 @@ public final class RecurrentSearch: RunKind {
         try self.init(configuration: configuration, corpus: try Self.loadCorpus(configuration))
     }
 
-    public convenience init(configurationJSON: String) throws {
-        try self.init(configuration: try StateJSON.decode(RecurrentSearchRunConfiguration.self, configurationJSON, key: "configuration"))
-    }
-
-    public func configurationJSON() throws -> String { try StateJSON.encode(configuration) }
-
-    public var retention: RetentionPolicy {
-        RetentionPolicy(keepLast: configuration.keepLast, keepEpochEnds: true, everyNth: configuration.keepEvery)
-    }
-
     public var dataSource: DataSource? {
         DataSource(dataset: "ptb", directory: corpus.directory, files: corpus.fileNames)
-    }
-
-    public static func relocatingData(_ configurationJSON: String, to directory: String) throws -> String {
-        var c = try StateJSON.decode(RecurrentSearchRunConfiguration.self, configurationJSON, key: "configuration")
-        c.dataDirectory = directory
-        return try StateJSON.encode(c)
     }
 
     /// The corpus in the configured folder and layout. A standard layout without its train
@@ -244,3 +228,5 @@ public final class RecurrentSearch: RunKind {
         return RunResult(summary: genotype, status: ["genotype": genotype], artifacts: ["genotype.txt": genotype + "\n"])
     }
 }
+
+extension RecurrentSearchRunConfiguration: StoredRunConfiguration {}
