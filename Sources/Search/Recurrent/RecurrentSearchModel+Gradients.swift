@@ -49,13 +49,16 @@ extension RecurrentSearchModel {
         return result
     }
 
-    /// Evaluation pass (no dropout, running statistics, no gradients): mean NLL of `target`
-    /// and the next hidden state.
-    public func evaluate(input: [Int], target: [Int], batchSize: Int, hidden: Tensor) -> (nll: Double, hidden: Tensor) {
+    /// Evaluation pass (no dropout, no gradients): mean NLL of `target` and the next hidden
+    /// state. Batch norm uses the running statistics, or with `batchStatistics` each use's own
+    /// (training mode, which also updates the running statistics: the caller restores them).
+    public func evaluate(input: [Int], target: [Int], batchSize: Int, hidden: Tensor,
+                         batchStatistics: Bool = false) -> (nll: Double, hidden: Tensor) {
         let tape = Tape(recording: false)
         let (d, h) = (configuration.inputSize, configuration.hiddenSize)
+        let mode = batchStatistics ? ForwardMode(training: true, weightsRequireGrad: false, alphasRequireGrad: false) : .evaluation
         let f = forward(tape, input: input, batchSize: batchSize, hidden: hidden,
-                        masks: .none(batchSize: batchSize, inputSize: d, hiddenSize: h), mode: .evaluation)
+                        masks: .none(batchSize: batchSize, inputSize: d, hiddenSize: h), mode: mode)
         return (Double(tape.value(tape.crossEntropy(f.logits, labels: target)).scalar), f.hidden)
     }
 

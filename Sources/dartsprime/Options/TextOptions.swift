@@ -5,6 +5,7 @@ import ArgumentParser
 import Search
 import TextData
 
+extension ValidationStatistics: ExpressibleByArgument {}
 
 struct TextOptions: ParsableArguments {
     @Option(name: .customLong("ptb-layout"),
@@ -26,12 +27,16 @@ struct TextOptions: ParsableArguments {
     var dropoutOutput: Double?
     @Option(parsing: .unconditional, help: "Temporal activation regularisation coefficient of the weight step (1e-3).")
     var tar: Double?
+    @Option(name: .customLong("validation-statistics"),
+            help: "Batch-norm statistics of the epoch-end validation: running (DARTS's evaluation mode) or batch (each batch's own, as training normalises; the shared BN's running statistics misfit its 9 uses per step).")
+    var validationStatistics: ValidationStatistics?
 
     /// The flags given, as they are spelled (refused without --dataset ptb).
     var given: [String] {
         [(layout != nil, "--ptb-layout"), (tokens != nil, "--tokens"), (bptt != nil, "--bptt"), (nhid != nil, "--nhid"),
          (tar != nil, "--tar"), (dropoutX != nil, "--dropout-x"), (dropoutH != nil, "--dropout-h"),
-         (dropoutInput != nil, "--dropout-input"), (dropoutOutput != nil, "--dropout-output")].filter(\.0).map(\.1)
+         (dropoutInput != nil, "--dropout-input"), (dropoutOutput != nil, "--dropout-output"),
+         (validationStatistics != nil, "--validation-statistics")].filter(\.0).map(\.1)
     }
 
     func apply(to c: inout RecurrentSearchRunConfiguration) {
@@ -44,5 +49,6 @@ struct TextOptions: ParsableArguments {
         if let v = dropoutH { c.dropoutH = v }
         if let v = dropoutInput { c.dropoutInput = v }
         if let v = dropoutOutput { c.dropoutOutput = v }
+        if let v = validationStatistics { c.validationStatistics = v }
     }
 }

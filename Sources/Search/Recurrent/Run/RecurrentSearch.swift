@@ -208,12 +208,18 @@ public final class RecurrentSearch: ConfiguredRunKind {
     // MARK: - Evaluation and genotype
 
     /// Mean NLL per token of the valid split (evaluation batch columns, bptt-long batches, the
-    /// hidden state carried from zeros); the perplexity is its exponential.
+    /// hidden state carried from zeros) under `validationStatistics`; the perplexity is its
+    /// exponential. Nothing the search trains or stores changes.
     public func validationLoss() throws -> Double {
         let sequences = try EvaluationSequences(data: evaluationMatrix, bptt: configuration.bptt)
+        let batchStatistics = configuration.validationStatistics == .batch
+        // Batch statistics run batch norm in training mode, which updates the running statistics.
+        let statistics = batchStatistics ? model.buffers.map(\.value) : []
+        defer { for (p, v) in zip(model.buffers, statistics) { p.value = v } }
         var hidden = model.initialHidden(batchSize: evaluationMatrix.columns)
         return sequences.meanPerToken { batch in
-            let r = model.evaluate(input: batch.inputs, target: batch.targets, batchSize: batch.columns, hidden: hidden)
+            let r = model.evaluate(input: batch.inputs, target: batch.targets, batchSize: batch.columns, hidden: hidden,
+                                   batchStatistics: batchStatistics)
             hidden = r.hidden
             return r.nll
         }

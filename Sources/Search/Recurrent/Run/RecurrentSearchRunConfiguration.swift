@@ -22,6 +22,8 @@ public struct RecurrentSearchRunConfiguration: Codable, Sendable, Equatable {
     public var batchSize: Int = 256
     public var bptt: Int = 35
     public var evaluationBatchSize: Int = EvaluationSequences.validationColumns
+    /// The batch-norm statistics of the epoch-end validation (`--validation-statistics`).
+    public var validationStatistics: ValidationStatistics = .running
     // Weight optimiser: plain SGD, lr scaled by ℓ/bptt each step.
     public var learningRate: Double = 20
     public var weightDecay: Double = 5e-7
@@ -97,6 +99,10 @@ public struct RecurrentSearchRunConfiguration: Codable, Sendable, Equatable {
         try C.atLeast("--batch-size", batchSize, 1)
         try C.atLeast("--bptt", bptt, 2, why: " (the short length is ⌊bptt/2⌋)")
         try C.atLeast("--eval-batch-size", evaluationBatchSize, 1)
+        if validationStatistics == .batch && evaluationBatchSize < 2 {
+            throw TrainingError.invalidConfiguration(
+                "--validation-statistics batch needs --eval-batch-size of at least 2 (one sequence has no batch variance)")
+        }
         if let t = tokens { try C.atLeast("--tokens", t, 2) }
         try C.unitHalfOpen("--dropout-x", dropoutX)
         try C.unitHalfOpen("--dropout-h", dropoutH)
