@@ -42,18 +42,3 @@ extension EvaluationNetwork {
         return (Double(tape.value(loss).scalar), topOneAccuracy(tape.value(logits), labels))
     }
 }
-
-/// Fraction of rows of `logits` (N × K) whose arg-max is the label (first maximum on ties), the
-/// same rule as the search's `accuracy`.
-func topOneAccuracy(_ logits: Tensor, _ labels: [Int]) -> Double {
-    let k = logits.shape[1]
-    var correct = 0
-    logits.withUnsafeBufferPointer { l in
-        for (i, y) in labels.enumerated() {
-            var best = 0
-            for j in 1..<k where l[i * k + j] > l[i * k + best] { best = j }
-            if best == y { correct += 1 }
-        }
-    }
-    return labels.isEmpty ? .nan : Double(correct) / Double(labels.count)
-}

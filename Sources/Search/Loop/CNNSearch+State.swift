@@ -7,27 +7,11 @@ import ImageData
 import RunStore
 import Training
 
-/// The search's counters as stored under `counters`: the trainer's plus the α steps.
-struct SearchCounters: Codable {
-    var step: Int, epoch: Int, batchInEpoch: Int, clock: Double
-    var alphaSteps: Int
-}
+extension CNNSearch: ArchitectureSearchState {
+    var modelTensors: [Parameter] { model.namedTensors }
 
-extension CNNSearch {
     public var stateEntries: [StateEntry] {
-        [
-            .parameters("model") { [model] in model.namedTensors },
-            .sgd("optimizer/sgd", sgd),
-            .adam("optimizer/adam", adam),
-            .json("counters", get: { [unowned self] in
-                SearchCounters(step: counters.step, epoch: counters.epoch, batchInEpoch: counters.batchInEpoch,
-                               clock: counters.clock, alphaSteps: alphaSteps)
-            }, set: { [unowned self] c in
-                counters.step = c.step; counters.epoch = c.epoch; counters.batchInEpoch = c.batchInEpoch
-                counters.clock = c.clock; alphaSteps = c.alphaSteps
-            }),
-            .json("schedule", get: { [unowned self] in schedule }, set: { [unowned self] in schedule = $0 }),
-            .json("regularizer", get: { [unowned self] in regularizer }, set: { [unowned self] in regularizer = $0 }),
+        commonSearchEntries + [
             .json("data/train_stream", get: { [unowned self] in trainStream.state }, set: { [unowned self] in
                 trainStream = try BatchStream(indices: trainIndices, batchSize: configuration.batchSize,
                                               augmentation: augmentation, state: $0)

@@ -2,6 +2,7 @@
 // forward + cross-entropy + backward into the leaves a mode asks for, and an evaluation pass.
 
 import DartsCore
+import DartsNN
 import ImageData
 
 extension Supernet {
@@ -19,7 +20,7 @@ extension Supernet {
         let logits = forward(tape, input: images, mode: mode)
         let loss = tape.crossEntropy(logits, labels: labels)
         let value = Double(tape.value(loss).scalar)
-        let acc = accuracy(tape.value(logits), labels)
+        let acc = topOneAccuracy(tape.value(logits), labels)
         afterForward()
         tape.backward(loss)
         return (value, acc)
@@ -34,24 +35,10 @@ extension Supernet {
         let tape = Tape()
         let logits = forward(tape, input: batch.images, mode: .evaluation)
         let loss = tape.crossEntropy(logits, labels: batch.labels)
-        return (Double(tape.value(loss).scalar), accuracy(tape.value(logits), batch.labels))
+        return (Double(tape.value(loss).scalar), topOneAccuracy(tape.value(logits), batch.labels))
     }
 
     /// Σ over every network weight of its squared gradient, in parameter order (the FIMT of
     /// SPEC §3 when taken right after a weight step's backward pass).
     public func weightGradientSquaredSum() -> Double { squaredGradientSum(weights) }
-}
-
-/// Fraction of rows of `logits` (N × K) whose arg-max is the label (first maximum on ties).
-public func accuracy(_ logits: Tensor, _ labels: [Int]) -> Double {
-    let k = logits.shape[1]
-    var correct = 0
-    logits.withUnsafeBufferPointer { l in
-        for (i, y) in labels.enumerated() {
-            var best = 0
-            for j in 1..<k where l[i * k + j] > l[i * k + best] { best = j }
-            if best == y { correct += 1 }
-        }
-    }
-    return labels.isEmpty ? .nan : Double(correct) / Double(labels.count)
 }

@@ -19,24 +19,14 @@ struct RecurrentStepRecord {
     var alphaRow = -1
 }
 
-extension RecurrentSearch {
+extension RecurrentSearch: ArchitectureSearchState {
+    var modelTensors: [Parameter] { model.namedTensors }
+
     /// The α matrix's name in checkpoints (`model/weights`, the reference's) and history rows.
     public static let alphaCell = "recurrent"
 
     public var stateEntries: [StateEntry] {
-        [
-            .parameters("model") { [model] in model.namedTensors },
-            .sgd("optimizer/sgd", sgd),
-            .adam("optimizer/adam", adam),
-            .json("counters", get: { [unowned self] in
-                SearchCounters(step: counters.step, epoch: counters.epoch, batchInEpoch: counters.batchInEpoch,
-                               clock: counters.clock, alphaSteps: alphaSteps)
-            }, set: { [unowned self] c in
-                counters.step = c.step; counters.epoch = c.epoch; counters.batchInEpoch = c.batchInEpoch
-                counters.clock = c.clock; alphaSteps = c.alphaSteps
-            }),
-            .json("schedule", get: { [unowned self] in schedule }, set: { [unowned self] in schedule = $0 }),
-            .json("regularizer", get: { [unowned self] in regularizer }, set: { [unowned self] in regularizer = $0 }),
+        commonSearchEntries + [
             .json("crb", get: { [unowned self] in pruning }, set: { [unowned self] p in
                 guard p.pruned.count == model.alpha.value.count else {
                     throw TrainingError.incompatibleCheckpoint("crb holds \(p.pruned.count) flags for an α of \(model.alpha.value.count)")
