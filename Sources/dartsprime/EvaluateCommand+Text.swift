@@ -31,14 +31,7 @@ extension EvaluateCommand {
     /// The profile with every given flag applied, and the genotype with its provenance.
     func makeRecurrentConfiguration() throws -> RecurrentEvaluationConfiguration {
         var c = RecurrentEvaluationConfiguration.preset(profile)
-        if let run = sourceRun {
-            try c.takeGenotype(fromSearch: URL(fileURLWithPath: run), step: step)
-        } else if let text = genotype {
-            c.genotype = text
-            c.source = EvaluationSource(text: text)
-        } else if let file = genotypeFile {
-            (c.genotype, c.source) = try Self.readGenotypeFile(file)
-        }
+        try chooseGenotype(into: &c)
         if let v = data.directory { c.dataDirectory = v }
         if let v = data.ptbLayout { c.layout = v }
         batch.applySettings(to: &c)

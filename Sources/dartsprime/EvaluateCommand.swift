@@ -62,14 +62,7 @@ struct EvaluateCommand: ParsableCommand {
     /// The profile with every given flag applied, and the genotype with its provenance.
     func makeConfiguration() throws -> EvaluationRunConfiguration {
         var c = EvaluationRunConfiguration.preset(profile)
-        if let run = sourceRun {
-            try c.takeGenotype(fromSearch: URL(fileURLWithPath: run), step: step)
-        } else if let text = genotype {
-            c.genotype = text
-            c.source = EvaluationSource(text: text)
-        } else if let file = genotypeFile {
-            (c.genotype, c.source) = try Self.readGenotypeFile(file)
-        }
+        try chooseGenotype(into: &c)
         data.applySettings(to: &c)
         network.applySettings(to: &c)
         batch.applySettings(to: &c)
@@ -107,5 +100,20 @@ struct EvaluateCommand: ParsableCommand {
         let name = sourceRun.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "genotype"
         let directory = runDirectory.directory(default: "artifacts/runs/eval-\(name)-s\(c.seed)")
         try SearchLauncher.start(directory: directory, maxSteps: limit.maxSteps) { try CNNEvaluation(configuration: c) }
+    }
+}
+
+extension EvaluateCommand {
+    /// The genotype from RUN (replayed at --step), --genotype or --genotype-file, with its
+    /// provenance; `validate` made sure exactly one is given.
+    func chooseGenotype<C: GenotypeChoosing>(into c: inout C) throws {
+        if let run = sourceRun {
+            try c.takeGenotype(fromSearch: URL(fileURLWithPath: run), step: step)
+        } else if let text = genotype {
+            c.genotype = text
+            c.source = EvaluationSource(text: text)
+        } else if let file = genotypeFile {
+            (c.genotype, c.source) = try Self.readGenotypeFile(file)
+        }
     }
 }

@@ -19,6 +19,17 @@ func replayedGenotype(fromSearch run: URL, step: Int?) throws -> (genotype: Stri
     return (replayed.genotype.description, source, replay)
 }
 
+/// An evaluation's configuration as far as its genotype goes: the text, where it came from, and
+/// how to take both from a search run.
+protocol GenotypeChoosing {
+    var genotype: String { get set }
+    var source: EvaluationSource { get set }
+    mutating func takeGenotype(fromSearch run: URL, step: Int?) throws
+}
+
+extension EvaluationRunConfiguration: GenotypeChoosing {}
+extension RecurrentEvaluationConfiguration: GenotypeChoosing {}
+
 extension EvaluationRunConfiguration {
     /// Sets the genotype of step `step` of the CNN search in `run`, its provenance and the
     /// search's dataset and data folder: a cell found on Fashion-MNIST is evaluated there.
