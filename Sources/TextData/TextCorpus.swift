@@ -68,3 +68,15 @@ public struct TextCorpus: Sendable {
                           train: train, valid: valid, test: test)
     }
 }
+
+extension TextCorpus {
+    /// `load` for a run (search or evaluation): a standard layout whose train file is missing says
+    /// which layout trains without it.
+    public static func loadForRun(directory: URL, layout: Layout) throws -> TextCorpus {
+        do {
+            return try load(directory: directory, layout: layout)
+        } catch TextDataError.missingFile(let path) where layout == .standard && path.hasSuffix("/" + trainFile) {
+            throw TextDataError.missingTrainFile(path: path)
+        }
+    }
+}

@@ -9,6 +9,8 @@ public enum TextDataError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAFolder(path: String, holding: String)
     /// A file the corpus needs is not there.
     case missingFile(path: String)
+    /// The standard layout's train file is not there (these machines have only valid and test).
+    case missingTrainFile(path: String)
     /// A folder sits where the corpus needs a file.
     case notAFile(path: String)
     /// A file could not be opened or read (permissions, I/O error).
@@ -30,6 +32,8 @@ public enum TextDataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): is a file; --data must be the folder holding \(holding)."
         case .missingFile(let path):
             return "\(path): file not found."
+        case .missingTrainFile(let path):
+            return "\(path): file not found; without the train file pass --ptb-layout valid-as-train (trains on \(TextCorpus.validFile), validates on \(TextCorpus.testFile))."
         case .notAFile(let path):
             return "\(path): is a folder, but the corpus needs a file here."
         case .unreadable(let path, let reason):

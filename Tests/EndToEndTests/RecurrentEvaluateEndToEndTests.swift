@@ -105,7 +105,8 @@ struct RecurrentEvaluateEndToEnd {
             (["--genotype", dartsV2.replacingOccurrences(of: "'relu', 5", with: "'relu', 9"), "--dataset", "ptb", "--data", ptb.path,
               "--ptb-layout", "valid-as-train"], 64, "--genotype"),
             (["--genotype", dartsV2, "--dataset", "ptb", "--data", dir.appendingPathComponent("nowhere").path], 1, "nowhere"),
-            (["--genotype", dartsV2, "--dataset", "ptb", "--data", ptb.path], 1, "ptb.train.txt"),  // standard layout, no train file here
+            // The standard layout, and no train file here: the flag that trains without it.
+            (["--genotype", dartsV2, "--dataset", "ptb", "--data", ptb.path], 64, "ptb.train.txt: file not found; without the train file pass --ptb-layout valid-as-train"),
             (["--genotype", dartsV2, "--dataset", "ptb"], 64, "--data"),
             (["--genotype", dartsV2, "--dataset", "ptb", "--data", ptb.path, "--cutout", "8"], 64, "--cutout"),
             (["--genotype", dartsV2, "--dataset", "cifar10", "--nhid", "8"], 64, "--dataset ptb"),

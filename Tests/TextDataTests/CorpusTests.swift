@@ -65,6 +65,14 @@ import Testing
         // The standard layout does need it (control: the layout is chosen, never guessed).
         expectError(textDataError { _ = try TextCorpus.load(directory: dir.url, layout: .standard) },
                     names: TextCorpus.trainFile, mentions: ["not found"]) { if case .missingFile = $0 { true } else { false } }
+        // A run's load names the layout that trains without it; another missing file stays plain.
+        expectError(textDataError { _ = try TextCorpus.loadForRun(directory: dir.url, layout: .standard) },
+                    names: TextCorpus.trainFile, mentions: ["not found", "--ptb-layout valid-as-train"]) {
+            if case .missingTrainFile = $0 { true } else { false }
+        }
+        try FileManager.default.removeItem(atPath: dir.path(TextCorpus.testFile))
+        expectError(textDataError { _ = try TextCorpus.loadForRun(directory: dir.url, layout: .validAsTrain) },
+                    names: TextCorpus.testFile, mentions: ["not found"]) { if case .missingFile = $0 { true } else { false } }
         #expect(TextCorpus.Layout(rawValue: "valid-as-train") == .validAsTrain)
     }
 

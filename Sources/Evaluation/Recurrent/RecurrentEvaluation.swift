@@ -87,7 +87,7 @@ public final class RecurrentEvaluation: ConfiguredRunKind {
             throw TrainingError.invalidConfiguration(
                 "--data DIR is needed for ptb (the folder with \(TextCorpus.fileNames(c.layout).joined(separator: ", ")))")
         }
-        return try TextCorpus.load(directory: URL(fileURLWithPath: dir), layout: c.layout)
+        return try TextCorpus.loadForRun(directory: URL(fileURLWithPath: dir), layout: c.layout)
     }
 
     // MARK: - One iteration

@@ -10,6 +10,7 @@ import ArgumentParser
 import Foundation
 import DartsCore
 import Search
+import TextData
 import Training
 
 enum CommandExit {
@@ -78,6 +79,8 @@ enum CommandExit {
         // The search layer's "invalid configuration" always names the flag to change (a fork
         // step without --into, no data at the default folder without --data, an empty split).
         case TrainingError.invalidConfiguration: return .usage
+        // The corpus layout is a flag: the message names the one to give.
+        case TextDataError.missingTrainFile: return .usage
         case TrainingError.diverged: return .diverged
         default: return .failure
         }

@@ -88,15 +88,12 @@ public final class RecurrentSearch: ConfiguredRunKind {
         DataSource(dataset: "ptb", directory: corpus.directory, files: corpus.fileNames)
     }
 
-    /// The corpus in the configured folder and layout. A standard layout without its train
-    /// file names the flag that trains on the valid file instead.
+    /// The corpus in the configured folder (or the default one, which names --data when absent)
+    /// and layout.
     public static func loadCorpus(_ c: RecurrentSearchRunConfiguration) throws -> TextCorpus {
         let dir = URL(fileURLWithPath: c.dataDirectory ?? RecurrentSearchRunConfiguration.defaultDirectory)
         do {
-            return try TextCorpus.load(directory: dir, layout: c.layout)
-        } catch let TextDataError.missingFile(path) where c.layout == .standard && path.hasSuffix("/" + TextCorpus.trainFile) {
-            throw TrainingError.invalidConfiguration(
-                "\(path): file not found; without the train file pass --ptb-layout valid-as-train (trains on \(TextCorpus.validFile), validates on \(TextCorpus.testFile))")
+            return try TextCorpus.loadForRun(directory: dir, layout: c.layout)
         } catch let TextDataError.missingFolder(path) where c.dataDirectory == nil {
             throw TrainingError.invalidConfiguration(
                 "no ptb data at the default folder \(path); pass --data PATH (the folder with \(TextCorpus.fileNames(c.layout).joined(separator: ", ")))")
