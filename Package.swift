@@ -82,7 +82,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Search", "ImageData", "DartsCore"], path: "Tests/TestSupport"),
         // Reads back what `plot` writes (SVG as XML, DOT edges), shared by the plot tests.
         .target(name: "PlotInspection", path: "Tests/PlotInspection"),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Training", "RunStore", "Architecture", "ImageData", "DartsCore", "PlotInspection"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport", "Search", "Evaluation", "TextData", "Training", "RunStore", "Architecture", "ImageData", "DartsCore", "PlotInspection"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ImageData", "Search", "Evaluation"]),
         .testTarget(name: "DartsPrimeCLITests", dependencies: [
             "dartsprime", "Search", "Training", "ImageData", "RunStore", "Cluster",

@@ -47,16 +47,7 @@ public struct TextCorpus: Sendable {
     /// each is read and validated whole; the first problem throws one `TextDataError` naming it.
     public static func load(directory: URL, layout: Layout) throws -> TextCorpus {
         let directory = directory.standardizedFileURL
-        let names = fileNames(layout)
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
-            throw TextDataError.missingFolder(path: directory.path)
-        }
-        guard isDir.boolValue else {
-            throw TextDataError.notAFolder(path: directory.path, holding: names.joined(separator: ", "))
-        }
-        let urls = names.map { directory.appendingPathComponent($0) }
-        for url in urls { try TextFile.checkPresent(url) }
+        let urls = try presentFiles(directory: directory, layout: layout)
         var table = WordTable()
         var splits: [TextSplit] = []
         for url in urls {
@@ -73,8 +64,34 @@ extension TextCorpus {
     /// `load` for a run (search or evaluation): a standard layout whose train file is missing says
     /// which layout trains without it.
     public static func loadForRun(directory: URL, layout: Layout) throws -> TextCorpus {
+        try namingTheTrainFile(layout) { try load(directory: directory, layout: layout) }
+    }
+
+    /// Only that the folder and every file `layout` reads are there (what a run checks first),
+    /// for callers that start runs later, such as an experiment grid when it is created.
+    public static func checkFilesPresent(directory: URL, layout: Layout) throws {
+        _ = try namingTheTrainFile(layout) { try presentFiles(directory: directory.standardizedFileURL, layout: layout) }
+    }
+
+    /// The folder's files of `layout`, each checked present (a folder, and files in it).
+    static func presentFiles(directory: URL, layout: Layout) throws -> [URL] {
+        let names = fileNames(layout)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
+            throw TextDataError.missingFolder(path: directory.path)
+        }
+        guard isDir.boolValue else {
+            throw TextDataError.notAFolder(path: directory.path, holding: names.joined(separator: ", "))
+        }
+        let urls = names.map { directory.appendingPathComponent($0) }
+        for url in urls { try TextFile.checkPresent(url) }
+        return urls
+    }
+
+    /// `body`, with a standard layout's missing train file reported as `missingTrainFile`.
+    private static func namingTheTrainFile<T>(_ layout: Layout, _ body: () throws -> T) throws -> T {
         do {
-            return try load(directory: directory, layout: layout)
+            return try body()
         } catch TextDataError.missingFile(let path) where layout == .standard && path.hasSuffix("/" + trainFile) {
             throw TextDataError.missingTrainFile(path: path)
         }

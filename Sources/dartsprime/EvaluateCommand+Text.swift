@@ -43,7 +43,7 @@ extension EvaluateCommand {
         if let v = seed { c.seed = v }
         if let v = epochs { c.epochs = v }
         if let v = evaluationBatchSize { c.validationBatchSize = v }
-        do { try c.validate() } catch { throw ValidationError("\(error)") }
+        try c.validateAsFlags()
         if c.dataDirectory == nil {
             throw ValidationError("evaluate: --dataset ptb needs --data DIR (the folder with ptb.valid.txt, ptb.test.txt and, for --ptb-layout standard, ptb.train.txt)")
         }

@@ -9,6 +9,7 @@ import Analysis
 import Evaluation
 import ImageData
 import Search
+import TextData
 import Training
 
 struct ExperimentCommand: ParsableCommand {
@@ -23,7 +24,9 @@ struct ExperimentCommand: ParsableCommand {
         progress commit, then exit 75 (run the same command again to continue). Then DIR/summary.md \
         and DIR/summary.csv are written and the table printed. --task N runs task N alone (start, \
         resume, or exit 0 at once when finished); --list-tasks prints the task list; --collect only \
-        summarises what exists and lists the runs not counted. --backend slurm writes the grid as \
+        summarises what exists and lists the runs not counted. --dataset ptb cells run the recurrent \
+        search and evaluation (--ptb-layout valid-as-train without ptb.train.txt) and report perplexity. \
+        --backend slurm writes the grid as \
         Slurm job arrays, DIR/slurm/search.sbatch and evaluation.sbatch, and prints the sbatch \
         commands; with --submit it submits them and records the job ids in DIR/slurm/jobs.json, \
         which --collect then asks squeue (and sacct) about (docs/CLUSTER.md).
@@ -33,8 +36,10 @@ struct ExperimentCommand: ParsableCommand {
     var dir: String
     @Option(help: "Comma-separated search methods, e.g. darts,prime (defines the grid).") var methods: String?
     @Option(help: "Comma-separated seeds (default 101,102,103,104).") var seeds: String?
-    @Option(help: "Comma-separated datasets (default: the profile's).") var dataset: String?
+    @Option(help: "Comma-separated datasets: cifar10, cifar100, fashion-mnist, ptb (default: the profile's).") var dataset: String?
     @Option(help: "Folder holding the data (one dataset only; default: the dataset's usual place).") var data: String?
+    @Option(name: .customLong("ptb-layout"), help: "Penn Treebank files: standard (ptb.train.txt trains) or valid-as-train (ptb.valid.txt trains, ptb.test.txt validates).")
+    var ptbLayout: TextCorpus.Layout?
     @Option(help: "Search profile: paper, cpu, demo, tiny (default paper).") var profile: SearchProfile?
     @Flag(help: "Evaluate each cell's genotype after its search.") var evaluate = false
     @Option(name: .customLong("eval-profile"), help: "Evaluation profile with --evaluate: paper, cpu, demo, tiny (default paper).")
@@ -56,8 +61,8 @@ struct ExperimentCommand: ParsableCommand {
             throw ValidationError("--backend slurm writes (and submits) the grid's job arrays; it does not go with \(mode)")
         }
         if evalProfile != nil && !evaluate { throw ValidationError("--eval-profile needs --evaluate") }
-        if methods == nil, seeds != nil || dataset != nil || data != nil || profile != nil || evaluate {
-            throw ValidationError("experiment: grid flags (--seeds, --dataset, --data, --profile, --evaluate) need --methods; without them the grid is read from DIR/experiment.json")
+        if methods == nil, seeds != nil || dataset != nil || data != nil || ptbLayout != nil || profile != nil || evaluate {
+            throw ValidationError("experiment: grid flags (--seeds, --dataset, --data, --ptb-layout, --profile, --evaluate) need --methods; without them the grid is read from DIR/experiment.json")
         }
         _ = try requestedGrid()
     }
@@ -68,15 +73,18 @@ struct ExperimentCommand: ParsableCommand {
         let methodList = try Self.list(methods, flag: "--methods") { $0 }
         let seedList = try seeds.map { try Self.list($0, flag: "--seeds") { UInt64($0) } } ?? ExperimentGrid.defaultSeeds
         let profile = profile ?? .paper
-        let datasets = try dataset.map { try Self.list($0, flag: "--dataset") { DatasetKind(rawValue: $0) } }
-            ?? [SearchConfiguration.preset(profile).dataset]
+        let datasets = try dataset.map { try Self.list($0, flag: "--dataset") { ExperimentDataset(rawValue: $0) } }
+            ?? [ExperimentDataset(SearchConfiguration.preset(profile).dataset)]
         var folders: [String: String] = [:]
         if let data {
             guard datasets.count == 1 else { throw ValidationError("--data names one dataset's folder; give one --dataset with it") }
             folders[datasets[0].rawValue] = URL(fileURLWithPath: data).standardizedFileURL.path
         }
-        return ExperimentGrid(methods: methodList, seeds: seedList, datasets: datasets, data: folders, profile: profile,
-                              evaluate: evaluate, evaluationProfile: evalProfile)
+        if ptbLayout != nil && !datasets.contains(.ptb) {
+            throw ValidationError("--ptb-layout chooses the Penn Treebank files; it needs --dataset ptb")
+        }
+        return ExperimentGrid(methods: methodList, seeds: seedList, datasets: datasets, data: folders, ptbLayout: ptbLayout,
+                              profile: profile, evaluate: evaluate, evaluationProfile: evalProfile)
     }
 
     /// `a,b,c` as distinct values, each parsed by `parse`; a bad or repeated one names the flag.
@@ -126,17 +134,22 @@ struct ExperimentCommand: ParsableCommand {
         try backend.run(sbatch: sbatch)
     }
 
-    /// Checks every cell's search configuration (a bad method or size: exit 64, nothing written),
-    /// then records the grid in DIR/experiment.json.
+    /// Checks every cell's search configuration (a bad method or size: exit 64, nothing written)
+    /// and that the Penn Treebank files its layout reads are there, then records the grid in
+    /// DIR/experiment.json.
     static func create(_ grid: ExperimentGrid, layout: ExperimentLayout) throws {
         if FileManager.default.fileExists(atPath: layout.root.appendingPathComponent("run.json").path) {
             throw RuntimeFailure("\(layout.root.path) is a run directory, not an experiment directory; choose another --dir")
         }
         for cell in grid.cells {
-            do { try grid.searchConfiguration(cell).validateAsFlags() } catch let error as ValidationError {
+            do { try grid.search(cell).validateAsFlags() } catch let error as ValidationError {
                 // The search's flag is --method; here the methods come from --methods.
                 let message = error.message.hasPrefix("--method:") ? "--methods" + error.message.dropFirst("--method".count) : error.message
                 throw ValidationError("experiment cell \(cell.path): \(message)")
+            }
+            if case .text(let c) = grid.search(cell) {
+                try TextCorpus.checkFilesPresent(directory: URL(fileURLWithPath: c.dataDirectory ?? RecurrentSearchRunConfiguration.defaultDirectory),
+                                                 layout: c.layout)
             }
         }
         try ExperimentManifest(grid: grid, command: Array(CommandLine.arguments.dropFirst())).write(to: layout)

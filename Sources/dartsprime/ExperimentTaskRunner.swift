@@ -19,10 +19,15 @@ enum ExperimentTaskRunner {
         }
         switch task.kind {
         case .search:
-            let c = grid.searchConfiguration(task.cell)
-            try c.validateAsFlags()
+            let setup = grid.search(task.cell)
+            try setup.validateAsFlags()
             try createParent(of: directory)
-            try SearchLauncher.startOrResume(directory: directory) { try CNNSearch(configuration: c) }
+            try SearchLauncher.startOrResume(directory: directory) {
+                switch setup {
+                case .image(let c): return try CNNSearch(configuration: c)
+                case .text(let c): return try RecurrentSearch(configuration: c)
+                }
+            }
         case .evaluation:
             guard let dependency = task.dependsOn else { return }
             let search = layout.directory(of: grid.tasks[dependency])
@@ -31,11 +36,18 @@ enum ExperimentTaskRunner {
                 throw RuntimeFailure("\(search.path): its search is \(searchState), not finished; task \(task.index) (\(task.label)) "
                                      + "evaluates it only after task \(dependency) finished")
             }
-            var c = grid.evaluationConfiguration(task.cell)
-            try c.takeGenotype(fromSearch: search, step: nil)
-            try c.validateAsFlags()
-            try createParent(of: directory)
-            try SearchLauncher.startOrResume(directory: directory) { try CNNEvaluation(configuration: c) }
+            switch grid.evaluation(task.cell) {
+            case .image(var c):
+                try c.takeGenotype(fromSearch: search, step: nil)
+                try c.validateAsFlags()
+                try createParent(of: directory)
+                try SearchLauncher.startOrResume(directory: directory) { try CNNEvaluation(configuration: c) }
+            case .text(var c):
+                try c.takeGenotype(fromSearch: search, step: nil)
+                try c.validateAsFlags()
+                try createParent(of: directory)
+                try SearchLauncher.startOrResume(directory: directory) { try RecurrentEvaluation(configuration: c) }
+            }
         }
     }
 
@@ -50,5 +62,15 @@ enum ExperimentTaskRunner {
         guard let store = try? RunStore.open(at: directory, readOnly: true) else { return "unreadable" }
         defer { store.close() }
         return (try? store.readStatus())?["state"] ?? "new"
+    }
+}
+
+extension ExperimentGrid.SearchSetup {
+    /// The cell's search settings checked as `search` checks its flags (a usage error, exit 64).
+    func validateAsFlags() throws {
+        switch self {
+        case .image(let c): try c.validateAsFlags()
+        case .text(let c): try c.validateAsFlags()
+        }
     }
 }

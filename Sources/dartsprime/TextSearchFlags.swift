@@ -52,13 +52,7 @@ extension SearchCommand {
         if let flag = imageOnlyFlags.first {
             throw ValidationError("\(flag) is a CNN search setting; --dataset ptb does not take it")
         }
-        do {
-            try makeTextConfiguration().validate()
-        } catch let error as MethodError {
-            throw ValidationError("--method: \(error)")
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        try makeTextConfiguration().validateAsFlags()
     }
 }
 

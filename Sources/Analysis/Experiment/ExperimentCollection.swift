@@ -24,16 +24,20 @@ public struct ExperimentRunReport: Equatable, Sendable {
 /// The values of one counted cell (all its runs finished).
 public struct ExperimentCellValues: Equatable, Sendable {
     public var cell: ExperimentGrid.Cell
-    /// Test error (%) from evaluation.json, else the search's final α-split error (%).
-    public var errorPercent: Double
+    /// Image cells: test error (%) from evaluation.json, else the search's final α-split error (%).
+    public var errorPercent: Double?
+    /// Penn Treebank cells: test perplexity from evaluation.json, else the search's final
+    /// validation perplexity.
+    public var perplexity: Double?
     public var parametersMillions: Double?
     /// Wall seconds the search computed (status.json `wall_seconds`), when recorded.
     public var searchSeconds: Double?
     /// α steps over the search (history rows with `alpha_step` 1).
     public var alphaSteps: Int
 
-    public init(cell: ExperimentGrid.Cell, errorPercent: Double, parametersMillions: Double?, searchSeconds: Double?, alphaSteps: Int) {
-        self.cell = cell; self.errorPercent = errorPercent; self.parametersMillions = parametersMillions
+    public init(cell: ExperimentGrid.Cell, errorPercent: Double? = nil, perplexity: Double? = nil, parametersMillions: Double?,
+                searchSeconds: Double?, alphaSteps: Int) {
+        self.cell = cell; self.errorPercent = errorPercent; self.perplexity = perplexity; self.parametersMillions = parametersMillions
         self.searchSeconds = searchSeconds; self.alphaSteps = alphaSteps
     }
 }
@@ -85,21 +89,33 @@ public struct ExperimentCollection: Sendable {
         defer { store.close() }
         let history = try store.history()
         let alphaSteps = history.filter { $0.step > 0 && $0.values["alpha_step"] == 1 }.count
-        let error: Double
-        var parameters: Double?
+        let seconds = search.status["wall_seconds"].flatMap(Double.init)
         if let evaluation {
-            guard let result = evaluation.evaluation else {
-                throw ExperimentError.unreadable(path: evaluation.directory + "/evaluation.json", reason: "is missing or unreadable")
+            let file = evaluation.directory + "/evaluation.json"
+            switch cell.dataset.metric {
+            case .errorPercent:
+                guard let result = evaluation.evaluation else { throw ExperimentError.unreadable(path: file, reason: "is missing or unreadable") }
+                return ExperimentCellValues(cell: cell, errorPercent: result.testError, parametersMillions: result.parametersMillions,
+                                            searchSeconds: seconds, alphaSteps: alphaSteps)
+            case .perplexity:
+                guard let result = evaluation.textEvaluation else { throw ExperimentError.unreadable(path: file, reason: "is missing or unreadable") }
+                return ExperimentCellValues(cell: cell, perplexity: result.testPerplexity, parametersMillions: result.parametersMillions,
+                                            searchSeconds: seconds, alphaSteps: alphaSteps)
             }
-            error = result.testError
-            parameters = result.parametersMillions
-        } else {
-            guard let accuracy = history.last(where: \.epochEnd)?.values["valid_acc"], accuracy.isFinite else {
+        }
+        let lastEpoch = history.last(where: \.epochEnd)?.values
+        switch cell.dataset.metric {
+        case .errorPercent:
+            guard let accuracy = lastEpoch?["valid_acc"], accuracy.isFinite else {
                 throw ExperimentError.unreadable(path: search.directory, reason: "has no epoch end with an α-split accuracy (valid_acc)")
             }
-            error = (1 - accuracy) * 100
+            return ExperimentCellValues(cell: cell, errorPercent: (1 - accuracy) * 100, parametersMillions: nil,
+                                        searchSeconds: seconds, alphaSteps: alphaSteps)
+        case .perplexity:
+            guard let perplexity = lastEpoch?["valid_ppl"], perplexity.isFinite else {
+                throw ExperimentError.unreadable(path: search.directory, reason: "has no epoch end with a validation perplexity (valid_ppl)")
+            }
+            return ExperimentCellValues(cell: cell, perplexity: perplexity, parametersMillions: nil, searchSeconds: seconds, alphaSteps: alphaSteps)
         }
-        return ExperimentCellValues(cell: cell, errorPercent: error, parametersMillions: parameters,
-                                    searchSeconds: search.status["wall_seconds"].flatMap(Double.init), alphaSteps: alphaSteps)
     }
 }

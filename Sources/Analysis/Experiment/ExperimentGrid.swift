@@ -1,5 +1,6 @@
 // The experiment grid as a value: methods × seeds × datasets at a search profile, each cell's
-// search optionally followed by its evaluation. Its task list (docs/FORMAT.md §12) is what a
+// search optionally followed by its evaluation (CNN runs for image datasets, recurrent runs for
+// Penn Treebank). Its task list (docs/FORMAT.md §12) is what a
 // local queue runs in order and what a scheduler's job array indexes: searches first, then
 // the evaluations, each depending on its cell's search.
 
@@ -8,13 +9,16 @@ import Evaluation
 import ImageData
 import RunStore
 import Search
+import TextData
 
 public struct ExperimentGrid: Codable, Equatable, Sendable {
     public var methods: [String]
     public var seeds: [UInt64]
-    public var datasets: [DatasetKind]
+    public var datasets: [ExperimentDataset]
     /// Data folder per dataset (absolute); a dataset without one reads its usual place.
     public var data: [String: String]
+    /// Which Penn Treebank files train and validate (`--ptb-layout`); nil: the standard three.
+    public var ptbLayout: TextCorpus.Layout?
     public var profile: SearchProfile
     public var evaluate: Bool
     /// The evaluation profile; nil when the grid is not evaluated.
@@ -22,12 +26,14 @@ public struct ExperimentGrid: Codable, Equatable, Sendable {
 
     public static let defaultSeeds: [UInt64] = [101, 102, 103, 104]
 
-    public init(methods: [String], seeds: [UInt64] = ExperimentGrid.defaultSeeds, datasets: [DatasetKind], data: [String: String] = [:],
-                profile: SearchProfile, evaluate: Bool = false, evaluationProfile: EvaluationProfile? = nil) {
+    public init(methods: [String], seeds: [UInt64] = ExperimentGrid.defaultSeeds, datasets: [ExperimentDataset], data: [String: String] = [:],
+                ptbLayout: TextCorpus.Layout? = nil, profile: SearchProfile, evaluate: Bool = false,
+                evaluationProfile: EvaluationProfile? = nil) {
         self.methods = methods
         self.seeds = seeds
         self.datasets = datasets
         self.data = data
+        self.ptbLayout = ptbLayout
         self.profile = profile
         self.evaluate = evaluate
         self.evaluationProfile = evaluate ? (evaluationProfile ?? .paper) : nil
@@ -35,7 +41,7 @@ public struct ExperimentGrid: Codable, Equatable, Sendable {
 
     /// One (dataset, method, seed) of the grid, in task order.
     public struct Cell: Equatable, Hashable, Sendable {
-        public var dataset: DatasetKind
+        public var dataset: ExperimentDataset
         public var method: String
         public var seed: UInt64
         /// `DATASET/METHOD/seed-SEED`, relative to the experiment directory.
@@ -67,6 +73,7 @@ public struct ExperimentGrid: Codable, Equatable, Sendable {
                  "datasets": datasets.map(\.rawValue).joined(separator: ","), "profile": profile.rawValue,
                  "evaluate": String(evaluate)]
         for (dataset, folder) in data { f["data[\(dataset)]"] = folder }
+        if let l = ptbLayout { f["ptbLayout"] = l.rawValue }
         if let p = evaluationProfile { f["evaluationProfile"] = p.rawValue }
         return f
     }

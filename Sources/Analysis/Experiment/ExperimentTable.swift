@@ -1,7 +1,7 @@
-// The experiment's summary in the shape of the paper's Table 1: per dataset and method, the
-// mean ± sample standard deviation (n − 1) over the counted seeds of the error, parameters,
-// search time and α steps; as Markdown (DIR/summary.md) and CSV (DIR/summary.csv), columns in
-// docs/FORMAT.md §12.
+// The experiment's summary in the shape of the paper's Tables 1 and 2: per dataset and method,
+// the mean ± sample standard deviation (n − 1) over the counted seeds of the error (images) or
+// the perplexity (Penn Treebank), parameters, search time and α steps; as Markdown
+// (DIR/summary.md, one table per figure) and CSV (DIR/summary.csv), columns in docs/FORMAT.md §12.
 
 import Foundation
 
@@ -9,9 +9,13 @@ public struct ExperimentTable: Equatable, Sendable {
     public struct Row: Equatable, Sendable {
         public var dataset: String
         public var method: String
-        /// `evaluation` (test error of the evaluated cells) or `search` (final α-split error).
+        /// What the row reports: an error (%) for an image dataset, a perplexity for text.
+        public var metric: ExperimentMetric
+        /// `evaluation` (test figure of the evaluated cells) or `search` (final α-split error,
+        /// or validation perplexity).
         public var errorSource: String
         public var error: SampleStatistics?
+        public var perplexity: SampleStatistics?
         public var parametersMillions: SampleStatistics?
         public var searchSeconds: SampleStatistics?
         public var alphaSteps: SampleStatistics?
@@ -28,8 +32,10 @@ public struct ExperimentTable: Equatable, Sendable {
         rows = grid.datasets.flatMap { dataset in
             grid.methods.map { method in
                 let cells = values.filter { $0.cell.dataset == dataset && $0.cell.method == method }
-                return Row(dataset: dataset.rawValue, method: method, errorSource: grid.evaluate ? "evaluation" : "search",
-                           error: SampleStatistics.of(cells.map(\.errorPercent)),
+                return Row(dataset: dataset.rawValue, method: method, metric: dataset.metric,
+                           errorSource: grid.evaluate ? "evaluation" : "search",
+                           error: SampleStatistics.of(cells.compactMap(\.errorPercent)),
+                           perplexity: SampleStatistics.of(cells.compactMap(\.perplexity)),
                            parametersMillions: SampleStatistics.of(cells.compactMap(\.parametersMillions)),
                            searchSeconds: SampleStatistics.of(cells.compactMap(\.searchSeconds)),
                            alphaSteps: SampleStatistics.of(cells.map { Double($0.alphaSteps) }),
@@ -44,7 +50,7 @@ public struct ExperimentTable: Equatable, Sendable {
     }
 
     public static let csvHeader = "dataset,method,error_source,error_percent_mean,error_percent_std,params_m_mean,params_m_std,"
-        + "search_seconds_mean,search_seconds_std,alpha_steps_mean,alpha_steps_std,seeds_counted,seeds"
+        + "search_seconds_mean,search_seconds_std,alpha_steps_mean,alpha_steps_std,seeds_counted,seeds,perplexity_mean,perplexity_std"
 
     /// Full-precision numbers (empty where unknown, std empty below two seeds).
     public var csv: String {
@@ -54,18 +60,34 @@ public struct ExperimentTable: Equatable, Sendable {
         }
         let lines = rows.map { r in
             [r.dataset, r.method, r.errorSource, pair(r.error), pair(r.parametersMillions), pair(r.searchSeconds),
-             pair(r.alphaSteps), String(r.seeds.count), r.seeds.map(String.init).joined(separator: " ")].joined(separator: ",")
+             pair(r.alphaSteps), String(r.seeds.count), r.seeds.map(String.init).joined(separator: " "), pair(r.perplexity)]
+                .joined(separator: ",")
         }
         return ([Self.csvHeader] + lines).joined(separator: "\n") + "\n"
     }
 
+    /// One table per figure (Table 1's error for the image rows, Table 2's perplexity for the
+    /// Penn Treebank rows), then the note and the runs not counted.
     public var markdown: String {
-        let errorTitle = rows.first?.errorSource == "evaluation" ? "test error (%)" : "α-split error (%) (search, not evaluated)"
-        var out = "| dataset | method | \(errorTitle) | params (M) | search time (s) | α steps | seeds |\n"
-        out += "|---|---|---|---|---|---|---|\n"
-        for r in rows {
-            out += "| \(r.dataset) | \(r.method) | \(Self.cell(r.error, "%.2f")) | \(Self.cell(r.parametersMillions, "%.3f")) | "
-                + "\(Self.cell(r.searchSeconds, "%.1f")) | \(Self.cell(r.alphaSteps, "%.1f")) | \(r.seeds.count) |\n"
+        let evaluated = rows.first?.errorSource == "evaluation"
+        var out = ""
+        for metric in [ExperimentMetric.errorPercent, .perplexity] {
+            let group = rows.filter { $0.metric == metric }
+            guard !group.isEmpty else { continue }
+            let title = switch (metric, evaluated) {
+            case (.errorPercent, true): "test error (%)"
+            case (.errorPercent, false): "α-split error (%) (search, not evaluated)"
+            case (.perplexity, true): "test perplexity"
+            case (.perplexity, false): "validation perplexity (search, not evaluated)"
+            }
+            if !out.isEmpty { out += "\n" }
+            out += "| dataset | method | \(title) | params (M) | search time (s) | α steps | seeds |\n"
+            out += "|---|---|---|---|---|---|---|\n"
+            for r in group {
+                let figure = metric == .errorPercent ? r.error : r.perplexity
+                out += "| \(r.dataset) | \(r.method) | \(Self.cell(figure, "%.2f")) | \(Self.cell(r.parametersMillions, "%.3f")) | "
+                    + "\(Self.cell(r.searchSeconds, "%.1f")) | \(Self.cell(r.alphaSteps, "%.1f")) | \(r.seeds.count) |\n"
+            }
         }
         out += "\nmean ± sample standard deviation (n − 1) over the seeds counted; — where unknown or fewer than two seeds.\n"
         if notCounted.isEmpty {

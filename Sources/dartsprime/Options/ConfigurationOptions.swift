@@ -38,6 +38,27 @@ extension SearchConfiguration {
     }
 }
 
+extension RecurrentSearchRunConfiguration {
+    /// `validate()` as a usage error naming the flag (exit 64), as for a CNN search.
+    func validateAsFlags() throws {
+        do {
+            try validate()
+        } catch let error as MethodError {
+            throw ValidationError("--method: \(error)")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+extension RecurrentEvaluationConfiguration {
+    /// `validate()` as a usage error (exit 64); the memory estimate needs the corpus's vocabulary
+    /// and is checked when the run loads it.
+    func validateAsFlags() throws {
+        do { try validate() } catch { throw ValidationError("\(error)") }
+    }
+}
+
 extension EvaluationRunConfiguration {
     /// `validate()` and the memory estimate as a usage error (exit 64), as for a search.
     func validateAsFlags(includingData: Bool = true) throws {
