@@ -61,9 +61,11 @@ let package = Package(
         // Benchmarks of kernels, data, commits and search steps, and the crash test's commit loop:
         // what only `dartsprime bench` and `store-torture` run stays out of the library modules.
         .target(name: "Benchmarks", dependencies: ["Search", "Evaluation", "Architecture", "Training", "RunStore", "ImageData", "DartsCore", "DartsNN"]),
+        // prctl(2) for the experiment queue's children (variadic in C, so not callable from Swift).
+        .target(name: "CProcessControl"),
         // The command-line tool: option groups, one exit path, the commands.
         .executableTarget(name: "dartsprime", dependencies: [
-            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "TextData", "Architecture", "DartsCore", "DartsNN", "Benchmarks", "Cluster",
+            "Search", "Training", "Analysis", "Evaluation", "RunStore", "ImageData", "TextData", "Architecture", "DartsCore", "DartsNN", "Benchmarks", "Cluster", "CProcessControl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

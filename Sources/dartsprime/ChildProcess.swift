@@ -6,12 +6,18 @@
 // task runs (`experiment --task N`). The child gets its own process group so that a terminal's
 // Ctrl-C or a `kill -TERM` of the queue reaches it once, through the parent: it then commits its
 // step and exits 75, as `search` does; a second signal is forwarded too and stops it at once.
+// A queue that dies without forwarding anything (SIGKILL, the OOM killer) must not leave its child
+// training on unseen: the child asks the kernel for a SIGTERM when its parent goes
+// (`stopWithQueueParent`), so it commits its step and exits 75, and the next queue resumes it.
 
 #if canImport(Glibc)
 import Glibc
 #endif
+import ArgumentParser
 import Foundation
 import Synchronization
+import CProcessControl
+import Training
 
 /// The running child (0: none) and the stop signals this process received.
 private let runningChild = Atomic<Int32>(0)
@@ -65,11 +71,21 @@ enum ChildProcess {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The environment, with this process named as the child's queue parent.
+        var inherited: [String] = []
+        var e = environ
+        while let entry = e.pointee {
+            let text = String(cString: entry)
+            if !text.hasPrefix(queueParentVariable + "=") { inherited.append(text) }
+            e += 1
+        }
+        let envp: [UnsafeMutablePointer<CChar>?] = (inherited + ["\(queueParentVariable)=\(getpid())"]).map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
         // Signals held until the child's pid is recorded, so one arriving meanwhile still reaches it.
         var stops = signalSet(), previous = sigset_t()
         pthread_sigmask(SIG_BLOCK, &stops, &previous)
         var pid = pid_t()
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         if rc == 0 { runningChild.store(pid, ordering: .sequentiallyConsistent) }
         pthread_sigmask(SIG_SETMASK, &previous, nil)
         guard rc == 0 else { throw RuntimeFailure("\(executable): cannot start a task (\(String(cString: strerror(rc))))") }
@@ -81,6 +97,23 @@ enum ChildProcess {
         }
         let signalled = status & 0x7f
         return signalled == 0 ? (status >> 8) & 0xff : 128 + signalled
+    }
+
+    /// Set in a queue child's environment to the queue's pid.
+    static let queueParentVariable = "DARTSPRIME_QUEUE_PARENT"
+
+    /// In a queue's child (`experiment --task N` started by `runSelf`): a SIGTERM when the queue
+    /// dies, as if it had forwarded one. A queue already gone before that was set up (the child
+    /// is then an orphan) stops the task before it starts: exit 75, nothing begun.
+    static func stopWithQueueParent() throws {
+        guard let text = ProcessInfo.processInfo.environment[queueParentVariable], let parent = pid_t(text) else { return }
+        if dartsprime_set_parent_death_signal(SIGTERM) != 0 {
+            StandardStreams.writeError("experiment: cannot ask to be stopped with the queue (prctl: \(String(cString: strerror(errno)))); continuing\n")
+        }
+        if getppid() != parent {
+            StandardStreams.writeError("experiment: the queue (pid \(parent)) is gone; the task did not start; run the queue again\n")
+            throw ExitCode(StopSignals.preemptedExitStatus)
+        }
     }
 
     private static func signalSet() -> sigset_t {

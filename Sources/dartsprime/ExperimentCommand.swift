@@ -117,6 +117,7 @@ struct ExperimentCommand: ParsableCommand {
             guard task < tasks.count else {
                 throw ValidationError("--task \(task): the experiment in \(layout.root.path) has tasks 0…\(tasks.count - 1)")
             }
+            try ChildProcess.stopWithQueueParent()
             return try ExperimentTaskRunner.run(tasks[task], grid: grid, layout: layout)
         }
         if slurm.backend == .slurm { return try runOnSlurm(grid, layout: layout, created: stored == nil) }

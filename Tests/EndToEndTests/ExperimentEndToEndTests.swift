@@ -191,4 +191,45 @@ import RunStore
         #expect(evaluationFirst.status == 1 && evaluationFirst.err.contains("not finished"), "\(evaluationFirst.err)")
         #expect(!FileManager.default.fileExists(atPath: exp.appendingPathComponent("cifar10/darts/seed-102/evaluation").path))
     }
+
+    @Test func aKilledQueueStopsItsChildWhichTheNextQueueResumes() throws {
+        let t = try TinyCLI("experiment-killed")
+        defer { try? FileManager.default.removeItem(at: t.dir) }
+        let exp = t.dir.appendingPathComponent("grid")
+        let args = Self.gridArguments(t, exp, methods: "darts", seeds: "101")
+        let run = exp.appendingPathComponent("cifar10/darts/seed-101/search")
+
+        // SIGKILL of the queue forwards nothing; the child hears of it from the kernel (SIGTERM),
+        // commits its step and exits 75, instead of training on as an orphan to the end.
+        let p = Process()
+        p.executableURL = t.exe
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(180)
+        while Date() < deadline && p.isRunning && Self.newestCheckpoint(run) < 2 { usleep(2_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        var state = try t.status(run)["state"]
+        let settled = Date().addingTimeInterval(60)
+        while Date() < settled && state == "running" { usleep(20_000); state = try t.status(run)["state"] }
+        #expect(state == "preempted", "the orphaned child ran on (state \(state ?? "?"))")
+        let stoppedAt = Self.newestCheckpoint(run)
+        usleep(300_000)
+        #expect(Self.newestCheckpoint(run) == stoppedAt, "the child still commits steps")
+
+        // The next queue resumes it to the bits of an uninterrupted search.
+        let rerun = try t.run(args)
+        #expect(rerun.status == 0, "\(rerun.err)")
+        let straight = t.dir.appendingPathComponent("straight")
+        let s = try t.run(["search", "--profile", "tiny", "--dataset", "cifar10", "--data", t.data.path, "--method", "darts",
+                           "--seed", "101", "--run", straight.path])
+        #expect(s.status == 0, "\(s.err)")
+        #expect(try t.digests(run) == (try t.digests(straight)))
+
+        // A task whose queue is already gone when it starts (its parent is not the queue named) does not start.
+        let orphan = try execute(t.exe, ["experiment", "--dir", exp.path, "--task", "0"], environment: ["DARTSPRIME_QUEUE_PARENT": "1"])
+        #expect(orphan.status == 75 && orphan.err.contains("the queue (pid 1) is gone; the task did not start"), "\(orphan.err)")
+    }
 }
