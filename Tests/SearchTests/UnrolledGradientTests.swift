@@ -72,6 +72,15 @@ struct UnrolledGradientTests {
         }
         let plus = alphaGradient(at: 1), minus = alphaGradient(at: -1)
         let expected = dAlpha.indices.map { dAlpha[$0] - eta * (plus[$0] - minus[$0]) / (2 * eps) }
+        // The recipe's four training-mode passes moved the running statistics; architect.py's
+        // live model sees only the three train passes (L_val(w′) runs on a dropped copy).
+        let statisticsWithValidPass = net.buffers.map(\.value.scalars)
+        for (p, v) in zip(net.buffers, bn) { p.value = v }
+        for (k, p) in net.weights.enumerated() { p.value = Tensor(shape: p.shape, scalars: w[k]) }
+        _ = gradients(net, train, weights: true)
+        _ = alphaGradient(at: 1)
+        _ = alphaGradient(at: -1)
+        let liveStatistics = net.buffers.map(\.value.scalars)
 
         // Same starting point (weights and BN statistics), then the implementation.
         for (k, p) in net.weights.enumerated() { p.value = Tensor(shape: p.shape, scalars: w[k]) }
@@ -84,6 +93,14 @@ struct UnrolledGradientTests {
         #expect(worst <= 1e-4 * scale, "max difference \(worst) for gradients up to \(scale)")
         // Weights are restored and carry no gradient afterwards.
         #expect(net.weights.enumerated().allSatisfy { $0.element.value.scalars == w[$0.offset] })
+        // The running statistics are those of the three train passes alone (ε may differ in its
+        // last bit from the recipe's, hence the tolerance), not those with the valid pass.
+        func distance(_ a: [[Float]], _ b: [[Float]]) -> Float {
+            zip(a.joined(), b.joined()).reduce(Float(0)) { max($0, abs($1.0 - $1.1) / max(1, abs($1.1))) }
+        }
+        let statistics = net.buffers.map(\.value.scalars)
+        #expect(distance(statistics, liveStatistics) <= 1e-5, "running statistics moved by the valid pass")
+        #expect(distance(statisticsWithValidPass, liveStatistics) > 1e-3, "the valid pass would have moved them")
         // And the second-order term is not negligible in this case.
         let firstOrder = dAlpha
         #expect(zip(got, firstOrder).contains { abs($0 - $1) > 1e-3 * scale })

@@ -18,7 +18,10 @@ import ImageData
 ///   at w ± εv, ε = 0.01/‖v‖ (architect.py).
 /// Leaves the gradient in α's `grad`; the weights get their values back exactly and a zero
 /// `grad`. Passes run in this order: train at w, valid at w′, train at w + εv, train at w − εv.
-public func unrolledArchitectureGradient<Valid>(weights: [Parameter], alphas: [Parameter],
+/// `statistics` (the batch-norm running statistics) come out of the valid pass as they went in:
+/// architect.py evaluates L_val(w′) on a fresh copy of the model (`model.new()`), whose running
+/// statistics are discarded, so only the three train passes move the live ones.
+public func unrolledArchitectureGradient<Valid>(weights: [Parameter], alphas: [Parameter], statistics: [Parameter],
                                                 momentumBuffers: [String: Tensor], momentum: Float,
                                                 weightDecay decay: Float, learningRate eta: Float,
                                                 trainWeightGradients: () -> Float, validGradients: () -> Valid,
@@ -39,8 +42,10 @@ public func unrolledArchitectureGradient<Valid>(weights: [Parameter], alphas: [P
         }
         p.value = next
     }
-    // ∇ of L_val at (w′, α) for both α and w′.
+    // ∇ of L_val at (w′, α) for both α and w′, on the live model with its statistics put back.
+    let liveStatistics = statistics.map(\.value)
     let valid = validGradients()
+    for (p, v) in zip(statistics, liveStatistics) { p.value = v }
     let alphaGradients = alphas.map(\.grad)
     let direction = weights.map(\.grad)
     var squared = 0.0
@@ -82,7 +87,7 @@ public func unrolledArchitectureGradient(model: Supernet, momentumBuffers: [Stri
                                          weightDecay decay: Float, train: Batch, valid: Batch,
                                          learningRate eta: Float) -> (crossEntropy: Double, accuracy: Double) {
     unrolledArchitectureGradient(
-        weights: model.weights, alphas: model.alphas, momentumBuffers: momentumBuffers, momentum: momentum,
+        weights: model.weights, alphas: model.alphas, statistics: model.buffers, momentumBuffers: momentumBuffers, momentum: momentum,
         weightDecay: decay, learningRate: eta,
         trainWeightGradients: { _ = model.backpropagate(train, mode: .weightStep); return 1 },
         validGradients: {

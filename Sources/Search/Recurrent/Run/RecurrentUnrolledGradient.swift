@@ -1,7 +1,7 @@
 // `--second-order` for the ptb search: DARTS's rnn/architect.py unrolled α gradient, a thin user of
 // the shared mechanism (Loop/UnrolledGradient.swift) that adds what the text search does its own
 // way: NLL alone (no TAR), the gradients clipped as `_clip` does, the carried hidden states, one
-// mask draw per pass, and the valid pass at w′ leaving the batch-norm statistics as they were.
+// mask draw per pass.
 
 import DartsCore
 import DartsNN
@@ -29,7 +29,7 @@ public func unrolledArchitectureGradient(model: RecurrentSearchModel, train: Seq
     let b = train.columns
     let both = ForwardMode(training: true, weightsRequireGrad: true, alphasRequireGrad: true)
     return unrolledArchitectureGradient(
-        weights: model.weights, alphas: [model.alpha], momentumBuffers: [:], momentum: 0,
+        weights: model.weights, alphas: [model.alpha], statistics: model.buffers, momentumBuffers: [:], momentum: 0,
         weightDecay: weightDecay, learningRate: eta,
         trainWeightGradients: {
             _ = model.backpropagate(input: train.inputs, target: train.targets, batchSize: b, hidden: trainHidden,
@@ -37,10 +37,8 @@ public func unrolledArchitectureGradient(model: RecurrentSearchModel, train: Seq
             return clipReturningCoefficient(model.weights, clip: clip)
         },
         validGradients: {
-            let statistics = model.buffers.map(\.value)
             let r = model.backpropagate(input: valid.inputs, target: valid.targets, batchSize: b, hidden: validHidden,
                                         masks: masks(), mode: both, tarCoefficient: 0)
-            for (p, v) in zip(model.buffers, statistics) { p.value = v }
             clipGradientNorm(model.weights, maxNorm: clip)
             return r
         },
