@@ -1,7 +1,9 @@
 // Refactors prove themselves by leaving recorded state digests unchanged: tiny searches (softmax
 // and CRB, first and second order, proximity and ADMM) on synthetic CIFAR-format data and on
-// Fashion-MNIST, run through the built binary, must reproduce the per-step state digests in
-// Fixtures/state_digests.json bit for bit.
+// Fashion-MNIST, and tiny Penn Treebank searches on the real valid/test files (a 10 000-word
+// vocabulary, so the decoder's GEMMs are split into blocks as at the paper's size), run through
+// the built binary, must reproduce the per-step state digests in Fixtures/state_digests.json bit
+// for bit.
 //
 // The binary pins OpenBLAS's Haswell kernels itself (DartsCore/BLAS/OpenBLAS.swift), so the
 // children run in the caller's environment (KernelPinEndToEndTests varies it). DARTSPRIME_RECORD_DIGESTS=1 rewrites the fixture (deliberately only: a
@@ -9,18 +11,39 @@
 import Foundation
 import Testing
 
+/// What a recorded search reads.
+enum DigestData: Sendable {
+    /// CIFAR-format files written by `writeSyntheticCIFAR`.
+    case syntheticCIFAR
+    /// Debian's dataset-fashion-mnist (`make deps` installs it).
+    case fashionMNIST
+    /// ../shared/data/ptb's valid and test files (`--ptb-layout valid-as-train`).
+    case pennTreebank
+}
+
 /// One recorded search: a name, its data, and the search flags after `--profile tiny`.
 struct DigestCase: Sendable, CustomStringConvertible {
     var name: String
-    var synthetic: Bool
+    var data: DigestData
     var flags: [String]
     var description: String { name }
+
+    init(name: String, synthetic: Bool, flags: [String]) {
+        self.init(name: name, data: synthetic ? .syntheticCIFAR : .fashionMNIST, flags: flags)
+    }
+
+    init(name: String, data: DigestData, flags: [String]) {
+        self.name = name; self.data = data; self.flags = flags
+    }
 }
 
 enum DigestFixture {
     static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/state_digests.json")
     static let fashionMNIST = "/usr/share/datasets/fashion-mnist"
+    /// `../shared/data/ptb` next to the repository (this file is three levels down).
+    static let pennTreebank = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/ptb")
     static let environment: [String: String] = [:]
 
     static let cases: [DigestCase] = [
@@ -33,6 +56,8 @@ enum DigestFixture {
         DigestCase(name: "fashion-mnist-prime", synthetic: false, flags: ["--method", "prime"]),
         DigestCase(name: "fashion-mnist-darts+crb", synthetic: false, flags: ["--method", "darts+crb"]),
         DigestCase(name: "fashion-mnist-darts-second-order", synthetic: false, flags: ["--method", "darts", "--second-order"]),
+        DigestCase(name: "ptb-prime", data: .pennTreebank, flags: ["--method", "prime"]),
+        DigestCase(name: "ptb-darts+crb-second-order", data: .pennTreebank, flags: ["--method", "darts+crb", "--second-order"]),
     ]
 
     /// Five CIFAR-10 training batches of 20 records each and a test batch of 40 (label byte + 3072 pixel bytes) from a
@@ -70,12 +95,15 @@ enum DigestFixture {
     /// The `step` and `state_digest` columns of the case's search history.
     static func digestsByStep(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = []) throws -> [(step: Int, digest: String)] {
         var args = ["search", "--profile", "tiny", "--seed", "101", "--run", dir.appendingPathComponent(c.name).path]
-        if c.synthetic {
+        switch c.data {
+        case .syntheticCIFAR:
             let data = dir.appendingPathComponent("cifar")
             if !FileManager.default.fileExists(atPath: data.path) { try writeSyntheticCIFAR(into: data) }
             args += ["--dataset", "cifar10", "--data", data.path]
-        } else {
+        case .fashionMNIST:
             args += ["--dataset", "fashion-mnist"]
+        case .pennTreebank:
+            args += ["--dataset", "ptb", "--data", pennTreebank.path, "--ptb-layout", "valid-as-train"]
         }
         let r = try execute(exe, args + c.flags + extra, environment: environment)
         guard r.status == 0 else { throw DigestFixtureError.failed("\(c.name): search exited \(r.status): \(r.err)") }
@@ -107,8 +135,12 @@ enum DigestFixtureError: Error, CustomStringConvertible {
 struct DigestFixtureTests {
     @Test("tiny searches reproduce their recorded per-step state digests", arguments: DigestFixture.cases)
     func digestsUnchanged(_ c: DigestCase) throws {
-        if !c.synthetic && !FileManager.default.fileExists(atPath: DigestFixture.fashionMNIST) {
+        if c.data == .fashionMNIST && !FileManager.default.fileExists(atPath: DigestFixture.fashionMNIST) {
             print("skipping \(c.name): Fashion-MNIST is not installed at \(DigestFixture.fashionMNIST) (make deps installs it)")
+            return
+        }
+        if c.data == .pennTreebank && !FileManager.default.fileExists(atPath: DigestFixture.pennTreebank.appendingPathComponent("ptb.valid.txt").path) {
+            print("skipping \(c.name): no Penn Treebank files in \(DigestFixture.pennTreebank.path)")
             return
         }
         let exe = try dartsprimeBinary()
