@@ -27,13 +27,9 @@ extension SearchConfiguration {
     /// `validate()` and the memory estimate as a usage error naming the flag to fix, so a
     /// rejected configuration exits 64 with one line, like ArgumentParser's own parse errors.
     func validateAsFlags(includingData: Bool = true) throws {
-        do {
+        try asUsageError {
             try validate()
             try validateFitsMemory(includingData: includingData)
-        } catch let error as MethodError {
-            throw ValidationError("--method: \(error)")
-        } catch {
-            throw ValidationError("\(error)")
         }
     }
 }
@@ -41,13 +37,7 @@ extension SearchConfiguration {
 extension RecurrentSearchRunConfiguration {
     /// `validate()` as a usage error naming the flag (exit 64), as for a CNN search.
     func validateAsFlags() throws {
-        do {
-            try validate()
-        } catch let error as MethodError {
-            throw ValidationError("--method: \(error)")
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        try asUsageError { try validate() }
     }
 }
 
@@ -55,19 +45,29 @@ extension RecurrentEvaluationConfiguration {
     /// `validate()` as a usage error (exit 64); the memory estimate needs the corpus's vocabulary
     /// and is checked when the run loads it.
     func validateAsFlags() throws {
-        do { try validate() } catch { throw ValidationError("\(error)") }
+        try asUsageError { try validate() }
     }
 }
 
 extension EvaluationRunConfiguration {
     /// `validate()` and the memory estimate as a usage error (exit 64), as for a search.
     func validateAsFlags(includingData: Bool = true) throws {
-        do {
+        try asUsageError {
             try validate()
             try validateFitsMemory(includingData: includingData)
-        } catch {
-            throw ValidationError("\(error)")
         }
+    }
+}
+
+/// A configuration's checks with their failures as usage errors (exit 64, one line): an unknown
+/// method names `--method`; every other message names its flag already.
+func asUsageError(_ checks: () throws -> Void) throws {
+    do {
+        try checks()
+    } catch let error as MethodError {
+        throw ValidationError("--method: \(error)")
+    } catch {
+        throw ValidationError("\(error)")
     }
 }
 
