@@ -30,7 +30,10 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // Tensor, kernels, reverse-mode autodiff, counter-based RNG. Knows BLAS (dlopen'ed after pinning its kernels: BLAS/OpenBLAS.swift), nothing else.
-        .target(name: "DartsCore", swiftSettings: coreSettings),
+        .target(name: "DartsCore", dependencies: ["CGemm"], swiftSettings: coreSettings),
+        // The large products' GEMM kernels (AVX-512, AVX2, scalar): one FMA chain per element, so
+        // every instruction set gives the same bits (DartsCore/Kernels/ChainGemm.swift).
+        .target(name: "CGemm", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
         // Layers under their PyTorch names, the op builder, initializers, optimizers, schedules, clipping.
         .target(name: "DartsNN", dependencies: ["DartsCore"]),
         // HDF5 wrapper and the run directory: knows named arrays, not networks.

@@ -23,6 +23,9 @@ public enum ComputeEnvironment {
             "cpu_avx2": String(cpu.avx2),
             "cpu_fma": String(cpu.fma),
             "cpu_avx512f": String(cpu.avx512f),
+            // The large products' kernel: recorded for the reader, not bit-relevant (each gives
+            // the same bits: DartsCore/Kernels/ChainGemm.swift).
+            "gemm_isa": ChainGemmISA.current.rawValue,
             "bit_exact_across_machines": String(blas.pinned),
         ]
         if let caveat = blas.caveat { f["bit_exact_caveat"] = caveat }

@@ -88,12 +88,14 @@ enum DigestFixture {
 
     /// Runs the case's search and returns the `state_digest` column of its history for steps
     /// ≥ 1 (the recorded steps; step 0, the initial state, is checked by `stepZeroIsStable`).
-    static func digests(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = []) throws -> [String] {
-        try digestsByStep(c, exe: exe, scratch: dir, extra: extra).filter { $0.step >= 1 }.map(\.digest)
+    static func digests(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = [],
+                        environment variables: [String: String] = [:]) throws -> [String] {
+        try digestsByStep(c, exe: exe, scratch: dir, extra: extra, environment: variables).filter { $0.step >= 1 }.map(\.digest)
     }
 
     /// The `step` and `state_digest` columns of the case's search history.
-    static func digestsByStep(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = []) throws -> [(step: Int, digest: String)] {
+    static func digestsByStep(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = [],
+                              environment variables: [String: String] = [:]) throws -> [(step: Int, digest: String)] {
         var args = ["search", "--profile", "tiny", "--seed", "101", "--run", dir.appendingPathComponent(c.name).path]
         switch c.data {
         case .syntheticCIFAR:
@@ -105,7 +107,7 @@ enum DigestFixture {
         case .pennTreebank:
             args += ["--dataset", "ptb", "--data", pennTreebank.path, "--ptb-layout", "valid-as-train"]
         }
-        let r = try execute(exe, args + c.flags + extra, environment: environment)
+        let r = try execute(exe, args + c.flags + extra, environment: environment.merging(variables) { $1 })
         guard r.status == 0 else { throw DigestFixtureError.failed("\(c.name): search exited \(r.status): \(r.err)") }
         let h = try execute(exe, ["export", dir.appendingPathComponent(c.name).path, "history", "--format", "csv"])
         let lines = h.out.split(separator: "\n").map(String.init)

@@ -42,41 +42,15 @@ public func gemmNaive(transA: Bool = false, transB: Bool = false, m: Int, n: Int
 /// it saves, and the small GEMMs of the CNN search (its classifier) keep their bits.
 let blockedGemmMinimumWork = 1 << 21
 
-/// The rows (or columns) per block when `blockedGemm` splits a dimension of `size`: about 16
-/// blocks, at least 64 and a multiple of 16 (OpenBLAS's register tiles). A function of the size
-/// alone, never of the thread count, so every thread count computes the same blocks.
-func gemmBlockSize(_ size: Int) -> Int {
-    max(64, ((size + 15) / 16 + 15) / 16 * 16)
-}
-
-/// `gemm` across the workers: C is cut into blocks of rows (when M ≥ N) or of columns, each one
-/// `gemm` call over the full K, run by `parallelFor`. K is never split, so each element's sum
-/// runs in one call, and the blocks depend on the shape alone: the same bits for any thread
-/// count. Leading dimensions are those `gemm` defaults to (packed storage).
+/// The product of packed matrices across the workers. Large ones run `chainGemm` (one FMA chain
+/// per element: the same bits on AVX-512 and AVX2 machines and for any thread count, and the
+/// AVX-512 kernel where the CPU has it); small ones, below `blockedGemmMinimumWork`, run as one
+/// OpenBLAS call.
 public func blockedGemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
-    let (lda, ldb, ldc) = (transA ? m : k, transB ? k : n, n)
     guard m * n * k >= blockedGemmMinimumWork, k > 0 else {
-        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, b: b, c: c)
         return
     }
-    let alongRows = m >= n
-    let size = alongRows ? m : n
-    let block = gemmBlockSize(size)
-    let blocks = (size + block - 1) / block
-    DartsCore.parallelFor(blocks) { range in
-        for blockIndex in range {
-            let start = blockIndex * block, count = min(block, size - start)
-            if alongRows {
-                // Rows start…start+count of op(A) and of C.
-                gemm(transA: transA, transB: transB, m: count, n: n, k: k,
-                     a: a + (transA ? start : start * lda), lda: lda, b: b, ldb: ldb,
-                     c: c + start * ldc, ldc: ldc)
-            } else {
-                // Columns start…start+count of op(B) and of C.
-                gemm(transA: transA, transB: transB, m: m, n: count, k: k, a: a, lda: lda,
-                     b: b + (transB ? start * ldb : start), ldb: ldb, c: c + start, ldc: ldc)
-            }
-        }
-    }
+    chainGemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, b: b, c: c)
 }

@@ -1,0 +1,26 @@
+// dartsprime's own single-precision GEMM for the large products (DartsCore/Kernels/ChainGemm.swift).
+// Every element of C is one fused multiply-add chain over k = 0, 1, …, K−1 started from 0, so the
+// result depends on neither the vector width (AVX2 or AVX-512), the tiles, the blocks nor the
+// thread count: both instruction sets give the same bits on every machine.
+#ifndef DARTSPRIME_CGEMM_H
+#define DARTSPRIME_CGEMM_H
+
+/// Instruction sets; SCALAR (no AVX2) computes the same chains with fmaf.
+enum { DP_GEMM_AVX2 = 0, DP_GEMM_AVX512 = 1, DP_GEMM_SCALAR = 2 };
+
+/// Floats the packed op(B) (k × n) takes for `isa`.
+long dp_gemm_packed_b_count(int isa, int k, int n);
+/// Packs op(B) columns of panels [panelBegin, panelEnd) into `packed` (64-byte aligned).
+void dp_gemm_pack_b(int isa, int transB, int k, int n, const float *b, long ldb,
+                    int panelBegin, int panelEnd, float *packed);
+/// Number of column panels of op(B) for `isa`.
+int dp_gemm_panels(int isa, int n);
+/// Floats of the per-call workspace `dp_gemm_rows` needs.
+long dp_gemm_workspace_count(int isa);
+/// Rows [rowBegin, rowEnd) of C = op(A) · op(B) with op(B) packed by `dp_gemm_pack_b`; element
+/// (i, j) of C is stored at c[i·rowStride + j·colStride]. `workspace` is 64-byte aligned.
+void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
+                  const float *a, long lda, const float *packedB,
+                  float *c, long rowStride, long colStride, float *workspace);
+
+#endif

@@ -1,0 +1,91 @@
+// The large products' GEMM: dartsprime's own kernel (Sources/CGemm), in which every element of C
+// is one fused multiply-add chain over k = 0…K−1 from 0. Its bits therefore depend on the shape
+// and the values alone, not on the instruction set, the tiles or the threads, so the AVX-512
+// kernel can run wherever the CPU has it and still give the AVX2 machines' bits (OpenBLAS's own
+// AVX-512 kernels sum in other orders than its pinned Haswell ones: BLAS/OpenBLAS.swift).
+import CGemm
+
+/// The instruction set the chain GEMM runs with.
+public enum ChainGemmISA: String, Sendable, CaseIterable {
+    case avx512, avx2, scalar
+
+    var code: Int32 {
+        switch self {
+        case .avx512: return Int32(DP_GEMM_AVX512)
+        case .avx2: return Int32(DP_GEMM_AVX2)
+        case .scalar: return Int32(DP_GEMM_SCALAR)
+        }
+    }
+
+    /// The widest this CPU runs; DARTSPRIME_GEMM_ISA (avx512, avx2 or scalar) asks for a narrower
+    /// one, to compare them.
+    public static let current = choose(cpu: .current, asked: ProcessInfoLite.environment("DARTSPRIME_GEMM_ISA"))
+
+    /// The widest set `cpu` runs: AVX-512 (with FMA), else AVX2 with FMA, else scalar.
+    public static func widest(on cpu: CPUFeatures) -> ChainGemmISA {
+        cpu.avx512f && cpu.fma ? .avx512 : cpu.avx2 && cpu.fma ? .avx2 : .scalar
+    }
+
+    /// `asked` when it names a set `cpu` runs, else the widest (an unknown name or one the CPU
+    /// lacks changes nothing: every set gives the same bits).
+    static func choose(cpu: CPUFeatures, asked: String?) -> ChainGemmISA {
+        let widest = widest(on: cpu)
+        guard let asked = asked.flatMap(ChainGemmISA.init(rawValue:)), asked.rank <= widest.rank else { return widest }
+        return asked
+    }
+
+    var rank: Int { self == .avx512 ? 2 : self == .avx2 ? 1 : 0 }
+}
+
+/// C (M×N, packed row-major) = op(A) · op(B) (packed storage), each element one FMA chain over k
+/// in order, with C's rows split across the workers (its columns when there are too few rows to
+/// share: the transposed store is slower). `isa` defaults to
+/// `ChainGemmISA.current`; every choice gives the same bits.
+public func chainGemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                      a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                      isa: ChainGemmISA = .current) {
+    if m == 0 || n == 0 { return }
+    if k == 0 { c.update(repeating: 0, count: m * n); return }
+    let (lda, ldb) = (transA ? m : k, transB ? k : n)
+    if m >= n || m >= chainGemmMinimumRowsToSplit {
+        chainGemmRows(isa: isa, transA: transA, transB: transB, rows: m, columns: n, k: k,
+                      a: a, lda: lda, b: b, ldb: ldb, c: c, rowStride: n, columnStride: 1)
+    } else {
+        // Cᵀ = op(B)ᵀ · op(A)ᵀ, stored transposed into C: the same products, split along N.
+        chainGemmRows(isa: isa, transA: !transB, transB: !transA, rows: n, columns: m, k: k,
+                      a: b, lda: ldb, b: a, ldb: lda, c: c, rowStride: 1, columnStride: n)
+    }
+}
+
+/// Rows enough for every worker to get several tiles of 12.
+let chainGemmMinimumRowsToSplit = 192
+
+/// Packs op(B) once (its panels split across the workers), then computes C's rows in chunks of
+/// whole register tiles, one chunk per worker.
+private func chainGemmRows(isa: ChainGemmISA, transA: Bool, transB: Bool, rows: Int, columns: Int, k: Int,
+                           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                           c: UnsafeMutablePointer<Float>, rowStride: Int, columnStride: Int) {
+    DartsCore.configureThreads()
+    let code = isa.code
+    let (n32, k32) = (Int32(columns), Int32(k))
+    let packed = alignedFloats(dp_gemm_packed_b_count(code, k32, n32))
+    defer { packed.deallocate() }
+    let panels = Int(dp_gemm_panels(code, n32))
+    DartsCore.parallelFor(panels) { range in
+        dp_gemm_pack_b(code, transB ? 1 : 0, k32, n32, b, ldb, Int32(range.lowerBound), Int32(range.upperBound),
+                       packed.assumingMemoryBound(to: Float.self))
+    }
+    // Chunks of 12 rows: a whole number of tiles for every instruction set (12 and 6 rows).
+    let unit = 12, units = (rows + unit - 1) / unit
+    DartsCore.parallelFor(units) { range in
+        let workspace = alignedFloats(dp_gemm_workspace_count(code))
+        defer { workspace.deallocate() }
+        dp_gemm_rows(code, transA ? 1 : 0, Int32(range.lowerBound * unit), Int32(min(rows, range.upperBound * unit)),
+                     n32, k32, a, lda, packed.assumingMemoryBound(to: Float.self), c, rowStride, columnStride,
+                     workspace.assumingMemoryBound(to: Float.self))
+    }
+}
+
+private func alignedFloats(_ count: Int) -> UnsafeMutableRawPointer {
+    UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * MemoryLayout<Float>.stride, alignment: 64)
+}
