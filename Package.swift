@@ -72,7 +72,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "DartsCoreTests", dependencies: ["DartsCore"]),
+        .testTarget(name: "DartsCoreTests", dependencies: ["DartsCore", "CGemm"]),
         .testTarget(name: "DartsNNTests", dependencies: ["DartsNN", "DartsCore"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "CHDF5"]),
         .testTarget(name: "ImageDataTests", dependencies: ["ImageData", "DartsCore"]),

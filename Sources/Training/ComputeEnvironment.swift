@@ -25,7 +25,7 @@ public enum ComputeEnvironment {
             "cpu_avx512f": String(cpu.avx512f),
             // The large products' kernel: recorded for the reader, not bit-relevant (each gives
             // the same bits: DartsCore/Kernels/ChainGemm.swift).
-            "gemm_isa": ChainGemmISA.current.rawValue,
+            "vector_isa": VectorISA.current.rawValue,
             "bit_exact_across_machines": String(blas.pinned),
         ]
         if let caveat = blas.caveat { f["bit_exact_caveat"] = caveat }

@@ -36,14 +36,14 @@ func fmaChainProduct(_ c: ChainGemmCase, _ a: [Float], _ b: [Float]) -> [Float] 
 }
 
 /// The instruction sets this CPU runs (the scalar one always).
-var runnableChainGemmISAs: [ChainGemmISA] { ChainGemmISA.allCases.filter { $0.rank <= ChainGemmISA.widest(on: .current).rank } }
+var runnableVectorISAs: [VectorISA] { VectorISA.allCases.filter { $0.rank <= VectorISA.widest(on: .current).rank } }
 
 @Test("chain GEMM: each element is the in-order FMA chain, bit for bit, on every instruction set", arguments: chainGemmCases)
 func chainGemmIsTheInOrderFMAChain(_ c: ChainGemmCase) {
     let a = randomTensor([c.m * c.k], seed: UInt64(300 + c.m)).scalars
     let b = randomTensor([c.k * c.n], seed: UInt64(400 + c.n)).scalars
     let expected = fmaChainProduct(c, a, b)
-    for isa in runnableChainGemmISAs {
+    for isa in runnableVectorISAs {
         var out = [Float](repeating: .nan, count: c.m * c.n)
         chainGemm(transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, a: a, b: b, c: &out, isa: isa)
         let differing = zip(out, expected).filter { $0.bitPattern != $1.bitPattern }.count
@@ -60,13 +60,13 @@ func chainGemmChoosesItsInstructionSet() {
     let skylake = CPUFeatures(model: "x", avx2: true, fma: true, avx512f: true)
     let haswell = CPUFeatures(model: "x", avx2: true, fma: true, avx512f: false)
     let old = CPUFeatures(model: "x", avx2: false, fma: false, avx512f: false)
-    #expect(ChainGemmISA.choose(cpu: skylake, asked: nil) == .avx512)
-    #expect(ChainGemmISA.choose(cpu: skylake, asked: "avx2") == .avx2)
-    #expect(ChainGemmISA.choose(cpu: skylake, asked: "scalar") == .scalar)
-    #expect(ChainGemmISA.choose(cpu: haswell, asked: nil) == .avx2)
-    #expect(ChainGemmISA.choose(cpu: haswell, asked: "avx512") == .avx2)
-    #expect(ChainGemmISA.choose(cpu: haswell, asked: "sse9") == .avx2)
-    #expect(ChainGemmISA.choose(cpu: old, asked: nil) == .scalar)
+    #expect(VectorISA.choose(cpu: skylake, asked: nil) == .avx512)
+    #expect(VectorISA.choose(cpu: skylake, asked: "avx2") == .avx2)
+    #expect(VectorISA.choose(cpu: skylake, asked: "scalar") == .scalar)
+    #expect(VectorISA.choose(cpu: haswell, asked: nil) == .avx2)
+    #expect(VectorISA.choose(cpu: haswell, asked: "avx512") == .avx2)
+    #expect(VectorISA.choose(cpu: haswell, asked: "sse9") == .avx2)
+    #expect(VectorISA.choose(cpu: old, asked: nil) == .scalar)
 }
 
 @Test("blockedGemm runs the chain GEMM above its threshold and OpenBLAS below it")

@@ -24,10 +24,10 @@ struct ChainGemmEndToEndTests {
             let dir = scratch("chain-gemm-\(i)")
             defer { try? FileManager.default.removeItem(at: dir) }
             let digests = try DigestFixture.digests(c, exe: exe, scratch: dir,
-                                                    environment: ["DARTSPRIME_GEMM_ISA": asked, "DARTSPRIME_THREADS": threads])
+                                                    environment: ["DARTSPRIME_VECTOR_ISA": asked, "DARTSPRIME_THREADS": threads])
             #expect(digests == recorded, "\(asked), \(threads) workers: digests differ from the fixture")
             let store = try RunStore.open(at: dir.appendingPathComponent(c.name), readOnly: true)
-            #expect(store.environment["gemm_isa"] == expected, "asked \(asked): ran \(store.environment["gemm_isa"] ?? "?")")
+            #expect(store.environment["vector_isa"] == expected, "asked \(asked): ran \(store.environment["vector_isa"] ?? "?")")
         }
     }
 }

@@ -23,4 +23,11 @@ void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
                   const float *a, long lda, const float *packedB,
                   float *c, long rowStride, long colStride, float *workspace);
 
+/// The recurrent cell's gated mixture, one row (gated_mixture.c), on AVX-512: the bits of the
+/// 8-lane Swift code. `w` holds the four activations' weights (tanh, relu, sigmoid, identity),
+/// `active` their presence as bits 1, 2, 4, 8.
+void dp_gated_mixture_row_avx512(const float *w, int active, const float *s, const float *gates, int h, float *d);
+void dp_gated_mixture_row_backward_avx512(const float *w, int active, const float *s, const float *gates, int h,
+                                          const float *grad, float *dState, float *dGates, double *dWeights);
+
 #endif

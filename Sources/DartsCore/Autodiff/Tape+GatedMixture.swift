@@ -9,6 +9,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import CGemm
 
 /// The candidate activation f of one op of a gated mixture.
 public enum GateActivation: Sendable, Equatable {
@@ -52,6 +53,11 @@ extension Tape {
         // are worth a thread, so even one (64, 64) state splits. Rows are independent (weight
         // gradients are summed per row), so any split gives the same bits.
         let rowsPerChunk = Swift.max(1, 1024 / (n * h))
+        // AVX-512 machines run the rows in C on 16 lanes (CGemm/gated_mixture.c), with the bits of
+        // the 8-lane Swift rows below.
+        let wide = VectorISA.current == .avx512
+        let flatWeights = mix.flatMap { [$0.w[0], $0.w[1], $0.w[2], $0.w[3]] }
+        let activeBits = mix.map(\.activeBits)
         let out = withBasePointers(vs[...], []) { ps in
             vg.withUnsafeBufferPointer { pg in
                 Tensor.build(sShape) { dst in
@@ -60,7 +66,14 @@ extension Tape {
                             let d = dst.baseAddress! + r * h
                             for i in 0..<h { d[i] = 0 }
                             for j in 0..<n {
-                                gatedMixtureRow(mix[j], s: ps[j] + r * h, gates: pg.baseAddress! + (j * b + r) * 2 * h, h, into: d)
+                                let (sj, gj) = (ps[j] + r * h, pg.baseAddress! + (j * b + r) * 2 * h)
+                                if wide {
+                                    flatWeights.withUnsafeBufferPointer { pw in
+                                        dp_gated_mixture_row_avx512(pw.baseAddress! + 4 * j, activeBits[j], sj, gj, Int32(h), d)
+                                    }
+                                } else {
+                                    gatedMixtureRow(mix[j], s: sj, gates: gj, h, into: d)
+                                }
                             }
                         }
                     }
@@ -86,11 +99,18 @@ extension Tape {
                                     for r in rows {
                                         for j in 0..<n {
                                             let base = (j * b + r) * 2 * h
-                                            gatedMixtureRowBackward(
-                                                mix[j], s: ps[j] + r * h, gates: pg.baseAddress! + base, h,
-                                                grad: pgr.baseAddress! + r * h, dState: pds.map { $0 + (j * b + r) * h },
-                                                dGates: pdg.map { $0 + base },
-                                                dWeights: nw ? pdw.baseAddress! + (r * n + j) * 4 : nil)
+                                            let (sj, gj, gr) = (ps[j] + r * h, pg.baseAddress! + base, pgr.baseAddress! + r * h)
+                                            let (dsj, dgj) = (pds.map { $0 + (j * b + r) * h }, pdg.map { $0 + base })
+                                            let dwj = nw ? pdw.baseAddress! + (r * n + j) * 4 : nil
+                                            if wide {
+                                                flatWeights.withUnsafeBufferPointer { pw in
+                                                    dp_gated_mixture_row_backward_avx512(pw.baseAddress! + 4 * j, activeBits[j], sj, gj, Int32(h),
+                                                                                         gr, dsj, dgj, dwj)
+                                                }
+                                            } else {
+                                                gatedMixtureRowBackward(mix[j], s: sj, gates: gj, h, grad: gr, dState: dsj,
+                                                                        dGates: dgj, dWeights: dwj)
+                                            }
                                         }
                                     }
                                 }
@@ -146,6 +166,8 @@ struct GateWeights {
     }
 
     func takesPart(_ a: GateActivation) -> Bool { active[a.slot] != 0 }
+    /// The slots taking part as bits 1, 2, 4, 8 (the C rows' `active`).
+    var activeBits: Int32 { (0..<4).reduce(0) { $0 | (active[$1] != 0 ? 1 << Int32($1) : 0) } }
     var any: Bool { active != .zero }
 }
 

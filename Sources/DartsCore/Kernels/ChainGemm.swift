@@ -5,45 +5,13 @@
 // AVX-512 kernels sum in other orders than its pinned Haswell ones: BLAS/OpenBLAS.swift).
 import CGemm
 
-/// The instruction set the chain GEMM runs with.
-public enum ChainGemmISA: String, Sendable, CaseIterable {
-    case avx512, avx2, scalar
-
-    var code: Int32 {
-        switch self {
-        case .avx512: return Int32(DP_GEMM_AVX512)
-        case .avx2: return Int32(DP_GEMM_AVX2)
-        case .scalar: return Int32(DP_GEMM_SCALAR)
-        }
-    }
-
-    /// The widest this CPU runs; DARTSPRIME_GEMM_ISA (avx512, avx2 or scalar) asks for a narrower
-    /// one, to compare them.
-    public static let current = choose(cpu: .current, asked: ProcessInfoLite.environment("DARTSPRIME_GEMM_ISA"))
-
-    /// The widest set `cpu` runs: AVX-512 (with FMA), else AVX2 with FMA, else scalar.
-    public static func widest(on cpu: CPUFeatures) -> ChainGemmISA {
-        cpu.avx512f && cpu.fma ? .avx512 : cpu.avx2 && cpu.fma ? .avx2 : .scalar
-    }
-
-    /// `asked` when it names a set `cpu` runs, else the widest (an unknown name or one the CPU
-    /// lacks changes nothing: every set gives the same bits).
-    static func choose(cpu: CPUFeatures, asked: String?) -> ChainGemmISA {
-        let widest = widest(on: cpu)
-        guard let asked = asked.flatMap(ChainGemmISA.init(rawValue:)), asked.rank <= widest.rank else { return widest }
-        return asked
-    }
-
-    var rank: Int { self == .avx512 ? 2 : self == .avx2 ? 1 : 0 }
-}
-
 /// C (M×N, packed row-major) = op(A) · op(B) (packed storage), each element one FMA chain over k
 /// in order, with C's rows split across the workers (its columns when there are too few rows to
 /// share: the transposed store is slower). `isa` defaults to
-/// `ChainGemmISA.current`; every choice gives the same bits.
+/// `VectorISA.current`; every choice gives the same bits.
 public func chainGemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-                      isa: ChainGemmISA = .current) {
+                      isa: VectorISA = .current) {
     if m == 0 || n == 0 { return }
     if k == 0 { c.update(repeating: 0, count: m * n); return }
     let (lda, ldb) = (transA ? m : k, transB ? k : n)
@@ -62,7 +30,7 @@ let chainGemmMinimumRowsToSplit = 192
 
 /// Packs op(B) once (its panels split across the workers), then computes C's rows in chunks of
 /// whole register tiles, one chunk per worker.
-private func chainGemmRows(isa: ChainGemmISA, transA: Bool, transB: Bool, rows: Int, columns: Int, k: Int,
+private func chainGemmRows(isa: VectorISA, transA: Bool, transB: Bool, rows: Int, columns: Int, k: Int,
                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                            c: UnsafeMutablePointer<Float>, rowStride: Int, columnStride: Int) {
     DartsCore.configureThreads()
