@@ -56,14 +56,15 @@ void dp_gemm_pack_b(int isa, int transB, int k, int n, const float *b, long ldb,
 
 // Rows [i0, i0+mc) and columns [p0, p0+kcb) of op(A) as panels of MR rows: panel ip holds, for
 // each p, its MR values contiguously (rows past mc are 0).
-static void pack_a(int mr, int transA, int i0, int mc, int p0, int kcb, const float *a, long lda, float *dst) {
+static void pack_a(int mr, int transA, int i0, int mc, int p0, int kcb, const float *a, long lda,
+                   const float *const *aRows, float *dst) {
     for (int ip = 0; ip * mr < mc; ip++) {
         float *panel = dst + (long)ip * kcb * mr;
         const int r0 = ip * mr, height = mc - r0 < mr ? mc - r0 : mr;
         if (!transA) {
             // Row by row would scatter the stores MR floats apart; k by k writes each panel row once.
             const float *src[MR512];
-            for (int r = 0; r < height; r++) src[r] = a + (long)(i0 + r0 + r) * lda + p0;
+            for (int r = 0; r < height; r++) src[r] = (aRows ? aRows[i0 + r0 + r] : a + (long)(i0 + r0 + r) * lda) + p0;
             int p = 0;
             if (height == mr) {
                 // Four k at a time: 4 × 4 blocks transposed in SSE registers, rows past a multiple of 4 one by one.
@@ -85,7 +86,7 @@ static void pack_a(int mr, int transA, int i0, int mc, int p0, int kcb, const fl
                 for (int r = 0; r < height; r++) panel[(long)p * mr + r] = src[r][p];
         } else {
             for (int p = 0; p < kcb; p++) {
-                const float *src = a + (long)(p0 + p) * lda + i0 + r0;
+                const float *src = (aRows ? aRows[p0 + p] : a + (long)(p0 + p) * lda) + i0 + r0;
                 for (int r = 0; r < height; r++) panel[(long)p * mr + r] = src[r];
             }
         }
@@ -151,7 +152,7 @@ static void tile(int isa, int kcb, const float *a, const float *b, float *c, lon
 }
 
 void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
-                  const float *a, long lda, const float *packedB,
+                  const float *a, long lda, const float *const *aRows, const float *packedB,
                   float *c, long rowStride, long colStride, float *workspace) {
     const int mr = mr_of(isa), nr = nr_of(isa), kc = k_block_size(k), panels = dp_gemm_panels(isa, n);
     float *packedA = workspace;
@@ -163,7 +164,7 @@ void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
         const int jcEnd = panels - jc < NC_PANELS ? panels : jc + NC_PANELS;
         for (int i0 = rowBegin; i0 < rowEnd; i0 += MC) {
             const int mc = rowEnd - i0 < MC ? rowEnd - i0 : MC;
-            pack_a(mr, transA, i0, mc, p0, kcb, a, lda, packedA);
+            pack_a(mr, transA, i0, mc, p0, kcb, a, lda, aRows, packedA);
             for (int jp = jc; jp < jcEnd; jp++) {
                 const float *bPanel = bBlock + (long)jp * kcb * nr;
                 const int j0 = jp * nr, width = n - j0 < nr ? n - j0 : nr;

@@ -18,9 +18,10 @@ int dp_gemm_panels(int isa, int n);
 /// Floats of the per-call workspace `dp_gemm_rows` needs.
 long dp_gemm_workspace_count(int isa);
 /// Rows [rowBegin, rowEnd) of C = op(A) · op(B) with op(B) packed by `dp_gemm_pack_b`; element
-/// (i, j) of C is stored at c[i·rowStride + j·colStride]. `workspace` is 64-byte aligned.
+/// (i, j) of C is stored at c[i·rowStride + j·colStride]. `workspace` is 64-byte aligned. With
+/// `aRows`, row r of A's storage is aRows[r] (a and lda unused): A stacked from separate blocks.
 void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
-                  const float *a, long lda, const float *packedB,
+                  const float *a, long lda, const float *const *aRows, const float *packedB,
                   float *c, long rowStride, long colStride, float *workspace);
 
 /// The recurrent cell's gated mixture, one row (gated_mixture.c), on AVX-512: the bits of the

@@ -115,3 +115,74 @@ func addRow(_ p: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, _ n:
     while j + 8 <= n { store8(load8(d + j) + load8(p + j), d + j); j += 8 }
     while j < n { d[j] += p[j]; j += 1 }
 }
+
+extension Tape {
+    /// `matmul(concatRows(xs), w)` without building the stacked matrix: a large product runs the
+    /// chain GEMM by row blocks (its bits do not depend on how the rows are stored), and each x_j
+    /// gets its gradient rows directly; a small one is that composition itself. The recurrent
+    /// cell's nodes multiply every earlier state by one W_i this way.
+    /// `minimumWork` moves the chain GEMM's threshold (tests run it on shapes small enough for
+    /// finite differences).
+    public func matmulStacked(_ xs: [Var], _ w: Var, minimumWork: Int = blockedGemmMinimumWork) -> Var {
+        precondition(!xs.isEmpty, "matmulStacked of no blocks")
+        if xs.count == 1 { return matmul(xs[0], w) }
+        let vals = xs.map { value($0) }, vw = value(w)
+        precondition(vw.rank == 2, "matmulStacked: weight must be (K, N), got \(vw.shape)")
+        let (k, n) = (vw.shape[0], vw.shape[1])
+        for v in vals { precondition(v.rank == 2 && v.shape[1] == k, "matmulStacked: block \(v.shape) × \(vw.shape) do not fit") }
+        let rows = vals.map { $0.shape[0] }
+        let m = rows.reduce(0, +)
+        // The same choice blockedGemm makes for the stacked product (and its two backward products).
+        guard m * n * k >= minimumWork else { return matmul(concatRows(xs), w) }
+        let out = Tensor.build([m, n]) { d in
+            withBasePointers(vals[...], []) { ps in
+                vw.withUnsafeBufferPointer { pw in
+                    var offset = 0
+                    let blocks = (0..<xs.count).map { j -> (a: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, rows: Int) in
+                        defer { offset += rows[j] }
+                        return (ps[j], d.baseAddress! + offset * n, rows[j])
+                    }
+                    chainGemmRowBlocks(blocks: blocks, n: n, k: k, b: pw.baseAddress!)
+                }
+            }
+        }
+        let flags = xs.map { needs[$0.id] }, nw = needs[w.id]
+        return record(out, inputs: xs + [w]) {
+            { g, s in
+                g.withUnsafeBufferPointer { pg in
+                    if flags.contains(true) {
+                        // dX_j = dG_j · wᵀ, written straight into the blocks' own gradient tensors.
+                        let wanted = (0..<xs.count).filter { flags[$0] }
+                        let starts = rows.reduce(into: [0]) { $0.append($0.last! + $1) }
+                        let grads = buildTensors(wanted.map { [rows[$0], k] }[...], []) { dst in
+                            vw.withUnsafeBufferPointer { pw in
+                                let blocks = wanted.enumerated().map { i, j in
+                                    (a: UnsafePointer(pg.baseAddress! + starts[j] * n), c: dst[i], rows: rows[j])
+                                }
+                                chainGemmRowBlocks(transB: true, blocks: blocks, n: k, k: n, b: pw.baseAddress!)
+                            }
+                        }
+                        for (i, j) in wanted.enumerated() { s.add(xs[j], grads[i]) }
+                    }
+                    if nw {
+                        s.add(w, Tensor.build([k, n]) { d in
+                            withBasePointers(vals[...], []) { ps in
+                                chainGemmStackedTransposed(aBlocks: (0..<xs.count).map { (ps[$0], rows[$0]) }, m: k, n: n,
+                                                           b: pg.baseAddress!, c: d.baseAddress!)
+                            }
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Tensors of `shapes`, built together: `body` gets every one's storage at once.
+func buildTensors(_ shapes: ArraySlice<[Int]>, _ acc: [UnsafeMutablePointer<Float>],
+                  _ body: ([UnsafeMutablePointer<Float>]) -> Void) -> [Tensor] {
+    guard let first = shapes.first else { body(acc); return [] }
+    var rest: [Tensor] = []
+    let t = Tensor.build(first) { d in rest = buildTensors(shapes.dropFirst(), acc + [d.baseAddress!], body) }
+    return [t] + rest
+}

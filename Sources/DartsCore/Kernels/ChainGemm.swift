@@ -36,22 +36,83 @@ private func chainGemmRows(isa: VectorISA, transA: Bool, transB: Bool, rows: Int
     DartsCore.configureThreads()
     let code = isa.code
     let (n32, k32) = (Int32(columns), Int32(k))
-    let packed = alignedFloats(dp_gemm_packed_b_count(code, k32, n32))
+    let packed = packB(code, transB: transB, k: k32, n: n32, b: b, ldb: ldb)
     defer { packed.deallocate() }
-    let panels = Int(dp_gemm_panels(code, n32))
-    DartsCore.parallelFor(panels) { range in
-        dp_gemm_pack_b(code, transB ? 1 : 0, k32, n32, b, ldb, Int32(range.lowerBound), Int32(range.upperBound),
-                       packed.assumingMemoryBound(to: Float.self))
-    }
     // Chunks of 12 rows: a whole number of tiles for every instruction set (12 and 6 rows).
     let unit = 12, units = (rows + unit - 1) / unit
     DartsCore.parallelFor(units) { range in
         let workspace = alignedFloats(dp_gemm_workspace_count(code))
         defer { workspace.deallocate() }
         dp_gemm_rows(code, transA ? 1 : 0, Int32(range.lowerBound * unit), Int32(min(rows, range.upperBound * unit)),
-                     n32, k32, a, lda, packed.assumingMemoryBound(to: Float.self), c, rowStride, columnStride,
+                     n32, k32, a, lda, nil, packed.assumingMemoryBound(to: Float.self), c, rowStride, columnStride,
                      workspace.assumingMemoryBound(to: Float.self))
     }
+}
+
+/// Row blocks A_j (rows_j × K, packed) times op(B) (K × N) into C_j (rows_j × N, packed): the rows
+/// of one product whose A and C are stacked from separate tensors, with `chainGemm`'s bits for the
+/// stacked product (each row of C depends on its row of A alone).
+public func chainGemmRowBlocks(transB: Bool = false, blocks: [(a: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, rows: Int)],
+                               n: Int, k: Int, b: UnsafePointer<Float>, isa: VectorISA = .current) {
+    if n == 0 || blocks.isEmpty { return }
+    if k == 0 { for blk in blocks { blk.c.update(repeating: 0, count: blk.rows * n) }; return }
+    DartsCore.configureThreads()
+    let code = isa.code
+    let (n32, k32) = (Int32(n), Int32(k))
+    let packed = packB(code, transB: transB, k: k32, n: n32, b: b, ldb: transB ? k : n)
+    defer { packed.deallocate() }
+    // Work units of 12 rows, numbered across the blocks in order.
+    let unit = 12
+    let firstUnit = blocks.reduce(into: [0]) { $0.append($0.last! + ($1.rows + unit - 1) / unit) }
+    DartsCore.parallelFor(firstUnit.last!) { range in
+        let workspace = alignedFloats(dp_gemm_workspace_count(code))
+        defer { workspace.deallocate() }
+        for (j, blk) in blocks.enumerated() {
+            let lo = max(range.lowerBound, firstUnit[j]), hi = min(range.upperBound, firstUnit[j + 1])
+            if lo >= hi { continue }
+            dp_gemm_rows(code, 0, Int32((lo - firstUnit[j]) * unit), Int32(min(blk.rows, (hi - firstUnit[j]) * unit)), n32, k32,
+                         blk.a, k, nil, packed.assumingMemoryBound(to: Float.self), blk.c, n, 1,
+                         workspace.assumingMemoryBound(to: Float.self))
+        }
+    }
+}
+
+/// C (M × N, packed) = Aᵀ · B where A (K × M) is stacked by rows from the blocks `aBlocks`
+/// (rows_j × M each, packed, Σ rows_j = K) and B (K × N) is packed: `chainGemm(transA: true)` of
+/// the stacked A, bit for bit, without stacking it.
+public func chainGemmStackedTransposed(aBlocks: [(a: UnsafePointer<Float>, rows: Int)], m: Int, n: Int,
+                                       b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, isa: VectorISA = .current) {
+    let k = aBlocks.reduce(0) { $0 + $1.rows }
+    if m == 0 || n == 0 { return }
+    if k == 0 { c.update(repeating: 0, count: m * n); return }
+    DartsCore.configureThreads()
+    let code = isa.code
+    let (n32, k32) = (Int32(n), Int32(k))
+    let packed = packB(code, transB: false, k: k32, n: n32, b: b, ldb: n)
+    defer { packed.deallocate() }
+    var rowPointers: [UnsafePointer<Float>?] = []
+    rowPointers.reserveCapacity(k)
+    for blk in aBlocks { for r in 0..<blk.rows { rowPointers.append(blk.a + r * m) } }
+    let unit = 12, units = (m + unit - 1) / unit
+    rowPointers.withUnsafeBufferPointer { rows in
+        DartsCore.parallelFor(units) { range in
+            let workspace = alignedFloats(dp_gemm_workspace_count(code))
+            defer { workspace.deallocate() }
+            dp_gemm_rows(code, 1, Int32(range.lowerBound * unit), Int32(min(m, range.upperBound * unit)), n32, k32,
+                         nil, 0, rows.baseAddress, packed.assumingMemoryBound(to: Float.self), c, n, 1,
+                         workspace.assumingMemoryBound(to: Float.self))
+        }
+    }
+}
+
+/// op(B) packed for `code`, its panels split across the workers; the caller deallocates it.
+private func packB(_ code: Int32, transB: Bool, k: Int32, n: Int32, b: UnsafePointer<Float>, ldb: Int) -> UnsafeMutableRawPointer {
+    let packed = alignedFloats(dp_gemm_packed_b_count(code, k, n))
+    DartsCore.parallelFor(Int(dp_gemm_panels(code, n))) { range in
+        dp_gemm_pack_b(code, transB ? 1 : 0, k, n, b, ldb, Int32(range.lowerBound), Int32(range.upperBound),
+                       packed.assumingMemoryBound(to: Float.self))
+    }
+    return packed
 }
 
 private func alignedFloats(_ count: Int) -> UnsafeMutableRawPointer {

@@ -40,7 +40,7 @@ public func gemmNaive(transA: Bool = false, transB: Bool = false, m: Int, n: Int
 
 /// Products below this many multiply-adds run as one `gemm` call: the split would cost more than
 /// it saves, and the small GEMMs of the CNN search (its classifier) keep their bits.
-let blockedGemmMinimumWork = 1 << 21
+public let blockedGemmMinimumWork = 1 << 21
 
 /// The product of packed matrices across the workers. Large ones run `chainGemm` (one FMA chain
 /// per element: the same bits on AVX-512 and AVX2 machines and for any thread count, and the

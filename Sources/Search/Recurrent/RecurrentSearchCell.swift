@@ -59,9 +59,8 @@ struct RecurrentSearchCell {
             var states = [s0]
             var masked = [tape.dropout(s0, mask: masks.h)]
             for node in 0..<space.nodes {
-                // Every earlier state through W_i in one GEMM: (node+1)·B rows.
-                let stacked = masked.count == 1 ? masked[0] : tape.concatRows(masked)
-                let mixed = tape.gatedMixture(states: states, gates: tape.matmul(stacked, ws[node]), weights: activated,
+                // Every earlier state through W_i in one GEMM: (node+1)·B rows, never copied into one.
+                let mixed = tape.gatedMixture(states: states, gates: tape.matmulStacked(masked, ws[node]), weights: activated,
                                               firstRow: space.firstEdge(node: node), columns: columns,
                                               skipNonPositive: skipNonPositive)
                 let s = norm(mixed, tape, mode)
