@@ -191,3 +191,5 @@ void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
         }
     }
 }
+
+long dp_claim(long *counter, long grain) { return __atomic_fetch_add(counter, grain, __ATOMIC_RELAXED); }

@@ -38,6 +38,15 @@ struct BenchKernels: ParsableCommand {
         report("sgemm 1024^3", flops: 2 * Double(n * n * n)) {
             gemm(m: n, n: n, k: n, a: a, b: b, c: c)
         }
+        // dartsprime's own GEMM at the recurrent cell's shape (node 8: 9·256 rows, K 300, N 600),
+        // across the workers, at each vector instruction set this CPU runs (the same bits on all).
+        let (cm, ck, cn) = (9 * 256, 300, 600)
+        let ca = buffer(cm * ck), cb = buffer(ck * cn), cc = buffer(cm * cn)
+        for isa in VectorISA.allCases where isa.rank <= VectorISA.widest(on: .current).rank && isa != .scalar {
+            report("chain gemm \(cm)x\(cn)x\(ck) \(isa.rawValue) (all)", flops: 2 * Double(cm * cn * ck)) {
+                chainGemm(m: cm, n: cn, k: ck, a: ca, b: cb, c: cc, isa: isa)
+            }
+        }
         // Memory bandwidth: read + write of a 256 MB buffer (copy), bytes moved per second.
         let big = 64 << 20
         let src = buffer(big), dst = buffer(big)

@@ -24,6 +24,9 @@ void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
                   const float *a, long lda, const float *const *aRows, const float *packedB,
                   float *c, long rowStride, long colStride, float *workspace);
 
+/// Atomically adds `grain` to *counter and returns its previous value: the workers' next units.
+long dp_claim(long *counter, long grain);
+
 /// The recurrent cell's gated mixture, one row (gated_mixture.c), on AVX-512: the bits of the
 /// 8-lane Swift code. `w` holds the four activations' weights (tanh, relu, sigmoid, identity),
 /// `active` their presence as bits 1, 2, 4, 8.

@@ -38,14 +38,11 @@ private func chainGemmRows(isa: VectorISA, transA: Bool, transB: Bool, rows: Int
     let (n32, k32) = (Int32(columns), Int32(k))
     let packed = packB(code, transB: transB, k: k32, n: n32, b: b, ldb: ldb)
     defer { packed.deallocate() }
-    // Chunks of 12 rows: a whole number of tiles for every instruction set (12 and 6 rows).
+    // Units of 12 rows: a whole number of tiles for every instruction set (12 and 6 rows).
     let unit = 12, units = (rows + unit - 1) / unit
-    DartsCore.parallelFor(units) { range in
-        let workspace = alignedFloats(dp_gemm_workspace_count(code))
-        defer { workspace.deallocate() }
+    claimUnits(units) { range, workspace in
         dp_gemm_rows(code, transA ? 1 : 0, Int32(range.lowerBound * unit), Int32(min(rows, range.upperBound * unit)),
-                     n32, k32, a, lda, nil, packed.assumingMemoryBound(to: Float.self), c, rowStride, columnStride,
-                     workspace.assumingMemoryBound(to: Float.self))
+                     n32, k32, a, lda, nil, packed.assumingMemoryBound(to: Float.self), c, rowStride, columnStride, workspace)
     }
 }
 
@@ -64,15 +61,12 @@ public func chainGemmRowBlocks(transB: Bool = false, blocks: [(a: UnsafePointer<
     // Work units of 12 rows, numbered across the blocks in order.
     let unit = 12
     let firstUnit = blocks.reduce(into: [0]) { $0.append($0.last! + ($1.rows + unit - 1) / unit) }
-    DartsCore.parallelFor(firstUnit.last!) { range in
-        let workspace = alignedFloats(dp_gemm_workspace_count(code))
-        defer { workspace.deallocate() }
+    claimUnits(firstUnit.last!) { range, workspace in
         for (j, blk) in blocks.enumerated() {
             let lo = max(range.lowerBound, firstUnit[j]), hi = min(range.upperBound, firstUnit[j + 1])
             if lo >= hi { continue }
             dp_gemm_rows(code, 0, Int32((lo - firstUnit[j]) * unit), Int32(min(blk.rows, (hi - firstUnit[j]) * unit)), n32, k32,
-                         blk.a, k, nil, packed.assumingMemoryBound(to: Float.self), blk.c, n, 1,
-                         workspace.assumingMemoryBound(to: Float.self))
+                         blk.a, k, nil, packed.assumingMemoryBound(to: Float.self), blk.c, n, 1, workspace)
         }
     }
 }
@@ -95,12 +89,29 @@ public func chainGemmStackedTransposed(aBlocks: [(a: UnsafePointer<Float>, rows:
     for blk in aBlocks { for r in 0..<blk.rows { rowPointers.append(blk.a + r * m) } }
     let unit = 12, units = (m + unit - 1) / unit
     rowPointers.withUnsafeBufferPointer { rows in
-        DartsCore.parallelFor(units) { range in
-            let workspace = alignedFloats(dp_gemm_workspace_count(code))
-            defer { workspace.deallocate() }
+        claimUnits(units) { range, workspace in
             dp_gemm_rows(code, 1, Int32(range.lowerBound * unit), Int32(min(m, range.upperBound * unit)), n32, k32,
-                         nil, 0, rows.baseAddress, packed.assumingMemoryBound(to: Float.self), c, n, 1,
-                         workspace.assumingMemoryBound(to: Float.self))
+                         nil, 0, rows.baseAddress, packed.assumingMemoryBound(to: Float.self), c, n, 1, workspace)
+        }
+    }
+}
+
+/// Runs `body` over 0..<units in grains the workers claim as they finish (a fixed split left one
+/// core waiting for the other whenever the host slowed it), each worker with its own workspace.
+/// Every element of C is computed whole by one call, so the split never changes a bit.
+private func claimUnits(_ units: Int, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+    if units <= 0 { return }
+    let grain = max(1, min(8, units / (4 * DartsCore.threadCount)))
+    let next = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    next.initialize(to: 0)
+    defer { next.deallocate() }
+    DartsCore.parallelFor(DartsCore.threadCount) { _ in
+        let workspace = alignedFloats(dp_gemm_workspace_count(Int32(DP_GEMM_AVX512)))
+        defer { workspace.deallocate() }
+        while true {
+            let start = dp_claim(next, grain)
+            if start >= units { break }
+            body(start..<min(units, start + grain), workspace.assumingMemoryBound(to: Float.self))
         }
     }
 }

@@ -32,5 +32,6 @@ public enum VectorISA: String, Sendable, CaseIterable {
         return asked
     }
 
-    var rank: Int { self == .avx512 ? 2 : self == .avx2 ? 1 : 0 }
+    /// Order by width (scalar 0, AVX2 1, AVX-512 2).
+    public var rank: Int { self == .avx512 ? 2 : self == .avx2 ? 1 : 0 }
 }
