@@ -32,7 +32,9 @@ struct ResumeTests {
             let dir = TinyRuns.temporaryDirectory("k\(k)")
             defer { try? FileManager.default.removeItem(at: dir) }
             try TinyRuns.start(c, dir, maxSteps: k)
-            #expect(try RunStore.open(at: dir).latestStep == k)
+            // Read-only: a writable open holds the run's lock until the store is freed, which the
+            // resume below must not race.
+            #expect(try RunStore.open(at: dir, readOnly: true).latestStep == k)
             try TinyRuns.resume(c, dir)
             #expect(try TinyRuns.digests(dir) == reference, "\(method): interrupted at step \(k)")
             #expect(try TinyRuns.finalCheckpoint(dir) == TinyRuns.finalCheckpoint(straightDir))
