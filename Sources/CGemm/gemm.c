@@ -114,6 +114,51 @@ static void tile512(int kcb, const float *a, const float *b, float *c, long ldc,
     for (int r = 0; r < MR512; r++) { _mm512_storeu_ps(c + r * ldc, c0[r]); _mm512_storeu_ps(c + r * ldc + 16, c1[r]); }
 }
 
+// An edge tile written straight into C: `rows` < 12 or `width` < 32 columns, C's lanes past the
+// width masked on load and store. Each element still runs the same FMA chain as in tile512 (the
+// masked-off lanes compute on the packing's zeros and are never stored).
+__attribute__((target("avx512f"), always_inline))
+static inline void tile512_masked(const int rows, const int halves, int kcb, const float *a, const float *b,
+                                  float *c, long ldc, int first, __mmask16 m0, __mmask16 m1) {
+    __m512 c0[MR512], c1[MR512];
+    for (int r = 0; r < rows; r++) {
+        c0[r] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m0, c + r * ldc);
+        if (halves == 2) c1[r] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m1, c + r * ldc + 16);
+    }
+    for (int p = 0; p < kcb; p++) {
+        const __m512 b0 = _mm512_load_ps(b);
+        const __m512 b1 = halves == 2 ? _mm512_load_ps(b + 16) : b0;
+        for (int r = 0; r < rows; r++) {
+            const __m512 ar = _mm512_set1_ps(a[r]);
+            c0[r] = _mm512_fmadd_ps(ar, b0, c0[r]);
+            if (halves == 2) c1[r] = _mm512_fmadd_ps(ar, b1, c1[r]);
+        }
+        a += MR512; b += NR512;
+    }
+    for (int r = 0; r < rows; r++) {
+        _mm512_mask_storeu_ps(c + r * ldc, m0, c0[r]);
+        if (halves == 2) _mm512_mask_storeu_ps(c + r * ldc + 16, m1, c1[r]);
+    }
+}
+
+#define EDGE_CASE(R) case R: \
+    if (halves == 2) tile512_masked(R, 2, kcb, a, b, c, ldc, first, m0, m1); \
+    else tile512_masked(R, 1, kcb, a, b, c, ldc, first, m0, 0); \
+    break;
+
+// One specialised body per height, so the accumulators stay in registers.
+__attribute__((target("avx512f")))
+static void tile512_edge(int rows, int width, int kcb, const float *a, const float *b, float *c, long ldc, int first) {
+    const int halves = width > 16 ? 2 : 1;
+    const __mmask16 m0 = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+    const __mmask16 m1 = width >= 32 ? (__mmask16)0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
+    switch (rows) {
+        EDGE_CASE(1) EDGE_CASE(2) EDGE_CASE(3) EDGE_CASE(4) EDGE_CASE(5) EDGE_CASE(6)
+        EDGE_CASE(7) EDGE_CASE(8) EDGE_CASE(9) EDGE_CASE(10) EDGE_CASE(11) EDGE_CASE(12)
+    }
+}
+#undef EDGE_CASE
+
 __attribute__((target("avx2,fma")))
 static void tile256(int kcb, const float *a, const float *b, float *c, long ldc, int first) {
     __m256 c0[MR256], c1[MR256];
@@ -174,6 +219,10 @@ void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
                     float *ct = c + (long)r0 * rowStride + (long)j0 * colStride;
                     if (colStride == 1 && height == mr && width == nr) {
                         tile(isa, kcb, aPanel, bPanel, ct, rowStride, first);
+                        continue;
+                    }
+                    if (colStride == 1 && isa == DP_GEMM_AVX512) {
+                        tile512_edge(height, width, kcb, aPanel, bPanel, ct, rowStride, first);
                         continue;
                     }
                     // Edge or transposed store: through a zero-padded MR × NR copy.

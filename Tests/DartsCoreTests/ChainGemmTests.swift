@@ -10,7 +10,7 @@ struct ChainGemmCase: CustomStringConvertible, Sendable {
 }
 
 /// Edges of every tile (12 × 32 and 6 × 16), the row chunks of 12, K blocks (k > 384 splits, in
-/// uneven parts), the transposed store (few rows, many columns) and the row split (m ≥ 192).
+/// uneven parts), the transposed store (few rows, many columns), and the row split (m ≥ 192).
 let chainGemmCases: [ChainGemmCase] = [(1, 1, 1), (5, 7, 3), (13, 33, 17), (37, 65, 300), (25, 200, 385),
                                        (200, 31, 769), (7, 300, 40), (193, 250, 64), (64, 17, 1001)].flatMap { s in
     [(false, false), (true, false), (false, true), (true, true)].map {
@@ -35,10 +35,18 @@ func fmaChainProduct(_ c: ChainGemmCase, _ a: [Float], _ b: [Float]) -> [Float] 
     return out
 }
 
+/// Every edge tile height (1…12 rows after four whole tiles) against widths below, at and above
+/// the 16 lanes of one AVX-512 half, after whole panels or alone; m ≥ n keeps the row split, whose
+/// AVX-512 edges store straight into C through lane masks.
+let chainGemmEdgeCases: [ChainGemmCase] = (1...12).flatMap { h in
+    [1, 7, 15, 16, 17, 31, 48].map { ChainGemmCase(m: 48 + h, n: $0, k: 19, transA: h % 2 == 0, transB: $0 % 2 == 1) }
+}
+
 /// The instruction sets this CPU runs (the scalar one always).
 var runnableVectorISAs: [VectorISA] { VectorISA.allCases.filter { $0.rank <= VectorISA.widest(on: .current).rank } }
 
-@Test("chain GEMM: each element is the in-order FMA chain, bit for bit, on every instruction set", arguments: chainGemmCases)
+@Test("chain GEMM: each element is the in-order FMA chain, bit for bit, on every instruction set",
+      arguments: chainGemmCases + chainGemmEdgeCases)
 func chainGemmIsTheInOrderFMAChain(_ c: ChainGemmCase) {
     let a = randomTensor([c.m * c.k], seed: UInt64(300 + c.m)).scalars
     let b = randomTensor([c.k * c.n], seed: UInt64(400 + c.n)).scalars

@@ -85,14 +85,16 @@ extension Tape {
         let wShape = vw.shape
         return record(out, inputs: states + [gates, weights]) {
             { g, s in
-                // Every state's gradient in one (n·B, H) buffer, handed out per state below.
-                var dStates: Tensor? = stateFlags.contains(true) ? Tensor.build([n * b, h]) { _ in } : nil
+                // Each wanted state's gradient written in place (the others are not computed).
+                let wanted = (0..<n).filter { stateFlags[$0] }
                 var dGates = ng ? Tensor.build(vg.shape) { _ in } : nil
                 // Per row and state, the weight gradient of each activation (summed in Double per
                 // row, rows added in order: the same bits for any thread count).
                 var dw = [Double](repeating: 0, count: nw ? b * n * 4 : 0)
+                let dStates = buildTensors(wanted.map { _ in sShape }[...], []) { dst in
+                let dStatePointers = (0..<n).map { j in wanted.firstIndex(of: j).map { dst[$0] } }
                 withBasePointers(vs[...], []) { ps in
-                    withOptionalPointer(&dStates) { pds in withOptionalPointer(&dGates) { pdg in
+                    withOptionalPointer(&dGates) { pdg in
                         vg.withUnsafeBufferPointer { pg in g.withUnsafeBufferPointer { pgr in
                             dw.withUnsafeMutableBufferPointer { pdw in
                                 DartsCore.parallelFor(b, minChunk: rowsPerChunk) { rows in
@@ -100,7 +102,7 @@ extension Tape {
                                         for j in 0..<n {
                                             let base = (j * b + r) * 2 * h
                                             let (sj, gj, gr) = (ps[j] + r * h, pg.baseAddress! + base, pgr.baseAddress! + r * h)
-                                            let (dsj, dgj) = (pds.map { $0 + (j * b + r) * h }, pdg.map { $0 + base })
+                                            let (dsj, dgj) = (dStatePointers[j].map { $0 + r * h }, pdg.map { $0 + base })
                                             let dwj = nw ? pdw.baseAddress! + (r * n + j) * 4 : nil
                                             if wide {
                                                 flatWeights.withUnsafeBufferPointer { pw in
@@ -116,15 +118,10 @@ extension Tape {
                                 }
                             }
                         } }
-                    } }
-                }
-                if let dStates {
-                    dStates.withUnsafeBufferPointer { src in
-                        for (j, x) in states.enumerated() where stateFlags[j] {
-                            s.add(x, Tensor.build(sShape) { d in d.baseAddress!.update(from: src.baseAddress! + j * b * h, count: b * h) })
-                        }
                     }
                 }
+                }
+                for (i, j) in wanted.enumerated() { s.add(states[j], dStates[i]) }
                 if let dGates { s.add(gates, dGates) }
                 if nw {
                     s.accumulate(weights, shape: wShape) { buf in
