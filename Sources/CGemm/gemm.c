@@ -2,7 +2,8 @@
 // panels of NR per K block, op(A) per block of MC rows into row panels of MR, and a register tile
 // of MR × NR accumulates one FMA per k. K blocks continue each element's chain from the value the
 // previous block stored, which is exact (the accumulator is a float either way), so blocking never
-// changes a bit. Edge tiles run on a zero-padded copy.
+// changes a bit. AVX-512 edge tiles store through lane masks; the others, and transposed stores,
+// run on a zero-padded copy.
 #include "CGemm.h"
 #include <immintrin.h>
 #include <math.h>
@@ -95,35 +96,20 @@ static void pack_a(int mr, int transA, int i0, int mc, int p0, int kcb, const fl
     }
 }
 
-__attribute__((target("avx512f")))
-static void tile512(int kcb, const float *a, const float *b, float *c, long ldc, int first) {
-    __m512 c0[MR512], c1[MR512];
-    for (int r = 0; r < MR512; r++) {
-        if (first) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
-        else { c0[r] = _mm512_loadu_ps(c + r * ldc); c1[r] = _mm512_loadu_ps(c + r * ldc + 16); }
-    }
-    for (int p = 0; p < kcb; p++) {
-        const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
-        for (int r = 0; r < MR512; r++) {
-            const __m512 ar = _mm512_set1_ps(a[r]);
-            c0[r] = _mm512_fmadd_ps(ar, b0, c0[r]);
-            c1[r] = _mm512_fmadd_ps(ar, b1, c1[r]);
-        }
-        a += MR512; b += NR512;
-    }
-    for (int r = 0; r < MR512; r++) { _mm512_storeu_ps(c + r * ldc, c0[r]); _mm512_storeu_ps(c + r * ldc + 16, c1[r]); }
-}
-
-// An edge tile written straight into C: `rows` < 12 or `width` < 32 columns, C's lanes past the
-// width masked on load and store. Each element still runs the same FMA chain as in tile512 (the
-// masked-off lanes compute on the packing's zeros and are never stored).
+// The AVX-512 register tile, one body for every case; the constant arguments specialise it:
+// `rows` (≤ 12) and `halves` (16-lane halves of the 32 columns) shrink an edge tile, and `masked`
+// loads and stores C's lanes through m0/m1 (an edge tile written straight into C). Every element
+// runs the same FMA chain whichever is chosen; lanes past the width compute on the packing's
+// zeros and are never stored.
 __attribute__((target("avx512f"), always_inline))
-static inline void tile512_masked(const int rows, const int halves, int kcb, const float *a, const float *b,
-                                  float *c, long ldc, int first, __mmask16 m0, __mmask16 m1) {
+static inline void tile512_body(const int rows, const int halves, const int masked, int kcb,
+                                const float *a, const float *b, float *c, long ldc, int first,
+                                __mmask16 m0, __mmask16 m1) {
     __m512 c0[MR512], c1[MR512];
     for (int r = 0; r < rows; r++) {
-        c0[r] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m0, c + r * ldc);
-        if (halves == 2) c1[r] = first ? _mm512_setzero_ps() : _mm512_maskz_loadu_ps(m1, c + r * ldc + 16);
+        if (first) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); continue; }
+        c0[r] = masked ? _mm512_maskz_loadu_ps(m0, c + r * ldc) : _mm512_loadu_ps(c + r * ldc);
+        if (halves == 2) c1[r] = masked ? _mm512_maskz_loadu_ps(m1, c + r * ldc + 16) : _mm512_loadu_ps(c + r * ldc + 16);
     }
     for (int p = 0; p < kcb; p++) {
         const __m512 b0 = _mm512_load_ps(b);
@@ -136,17 +122,25 @@ static inline void tile512_masked(const int rows, const int halves, int kcb, con
         a += MR512; b += NR512;
     }
     for (int r = 0; r < rows; r++) {
-        _mm512_mask_storeu_ps(c + r * ldc, m0, c0[r]);
-        if (halves == 2) _mm512_mask_storeu_ps(c + r * ldc + 16, m1, c1[r]);
+        if (masked) _mm512_mask_storeu_ps(c + r * ldc, m0, c0[r]); else _mm512_storeu_ps(c + r * ldc, c0[r]);
+        if (halves == 2) {
+            if (masked) _mm512_mask_storeu_ps(c + r * ldc + 16, m1, c1[r]); else _mm512_storeu_ps(c + r * ldc + 16, c1[r]);
+        }
     }
 }
 
+__attribute__((target("avx512f")))
+static void tile512(int kcb, const float *a, const float *b, float *c, long ldc, int first) {
+    tile512_body(MR512, 2, 0, kcb, a, b, c, ldc, first, 0, 0);
+}
+
 #define EDGE_CASE(R) case R: \
-    if (halves == 2) tile512_masked(R, 2, kcb, a, b, c, ldc, first, m0, m1); \
-    else tile512_masked(R, 1, kcb, a, b, c, ldc, first, m0, 0); \
+    if (halves == 2) tile512_body(R, 2, 1, kcb, a, b, c, ldc, first, m0, m1); \
+    else tile512_body(R, 1, 1, kcb, a, b, c, ldc, first, m0, 0); \
     break;
 
-// One specialised body per height, so the accumulators stay in registers.
+// An edge tile (`rows` ≤ 12, `width` ≤ 32) written straight into C through lane masks, one
+// specialised body per height so the accumulators stay in registers.
 __attribute__((target("avx512f")))
 static void tile512_edge(int rows, int width, int kcb, const float *a, const float *b, float *c, long ldc, int first) {
     const int halves = width > 16 ? 2 : 1;
@@ -225,7 +219,7 @@ void dp_gemm_rows(int isa, int transA, int rowBegin, int rowEnd, int n, int k,
                         tile512_edge(height, width, kcb, aPanel, bPanel, ct, rowStride, first);
                         continue;
                     }
-                    // Edge or transposed store: through a zero-padded MR × NR copy.
+                    // Transposed store (or an AVX2/scalar edge): through a zero-padded MR × NR copy.
                     if (!first)
                         for (int r = 0; r < mr; r++)
                             for (int j = 0; j < nr; j++)
