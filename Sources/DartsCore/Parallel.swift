@@ -15,6 +15,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CGemm
 
 /// Namespace for process-wide kernel settings.
 public enum DartsCore {
@@ -102,6 +103,24 @@ public enum DartsCore {
         guard let pool = workerPool, pool.tryAcquire() else { body(0..<count); return }
         // The closure outlives nothing: `run` returns only after every worker finished with it.
         withoutActuallyEscaping(body) { escapable in pool.run(count: count, chunks: k, escapable) }
+    }
+
+    /// Runs `body` on every worker with a `claim` that hands out the next `grain` items of
+    /// `0..<count` (nil when none are left), so a worker the host slowed takes fewer of them than
+    /// a fixed partition would give it. Only for work whose result does not depend on which
+    /// worker computes an item: each item's output written whole by one claim.
+    public static func parallelClaim(_ count: Int, grain: Int, _ body: (_ claim: () -> Range<Int>?) -> Void) {
+        if count <= 0 { return }
+        let grain = max(1, grain)
+        let next = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        next.initialize(to: 0)
+        defer { next.deallocate() }
+        parallelFor(min(threadCount, (count + grain - 1) / grain)) { _ in
+            body {
+                let start = dp_claim(next, grain)
+                return start < count ? start..<min(count, start + grain) : nil
+            }
+        }
     }
 
     /// The persistent workers (nil with one thread). DARTSPRIME_SPIN_US: how long idle workers

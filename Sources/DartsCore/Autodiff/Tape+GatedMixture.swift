@@ -53,6 +53,8 @@ extension Tape {
         // are worth a thread, so even one (64, 64) state splits. Rows are independent (weight
         // gradients are summed per row), so any split gives the same bits.
         let rowsPerChunk = Swift.max(1, 1024 / (n * h))
+        // Claimed as the workers finish, eight grains per worker at the cell's sizes.
+        let grain = Swift.max(rowsPerChunk, b / (8 * DartsCore.threadCount))
         // AVX-512 machines run the rows in C on 16 lanes (CGemm/gated_mixture.c), with the bits of
         // the 8-lane Swift rows below.
         let wide = VectorISA.current == .avx512
@@ -61,8 +63,8 @@ extension Tape {
         let out = withBasePointers(vs[...], []) { ps in
             vg.withUnsafeBufferPointer { pg in
                 Tensor.build(sShape) { dst in
-                    DartsCore.parallelFor(b, minChunk: rowsPerChunk) { rows in
-                        for r in rows {
+                    DartsCore.parallelClaim(b, grain: grain) { claim in
+                        while let rows = claim() { for r in rows {
                             let d = dst.baseAddress! + r * h
                             for i in 0..<h { d[i] = 0 }
                             for j in 0..<n {
@@ -75,7 +77,7 @@ extension Tape {
                                     gatedMixtureRow(mix[j], s: sj, gates: gj, h, into: d)
                                 }
                             }
-                        }
+                        } }
                     }
                 }
             }
@@ -97,8 +99,8 @@ extension Tape {
                     withOptionalPointer(&dGates) { pdg in
                         vg.withUnsafeBufferPointer { pg in g.withUnsafeBufferPointer { pgr in
                             dw.withUnsafeMutableBufferPointer { pdw in
-                                DartsCore.parallelFor(b, minChunk: rowsPerChunk) { rows in
-                                    for r in rows {
+                                DartsCore.parallelClaim(b, grain: grain) { claim in
+                                    while let rows = claim() { for r in rows {
                                         for j in 0..<n {
                                             let base = (j * b + r) * 2 * h
                                             let (sj, gj, gr) = (ps[j] + r * h, pg.baseAddress! + base, pgr.baseAddress! + r * h)
@@ -114,7 +116,7 @@ extension Tape {
                                                                         dGates: dgj, dWeights: dwj)
                                             }
                                         }
-                                    }
+                                    } }
                                 }
                             }
                         } }

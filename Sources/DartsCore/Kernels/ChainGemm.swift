@@ -100,19 +100,10 @@ public func chainGemmStackedTransposed(aBlocks: [(a: UnsafePointer<Float>, rows:
 /// core waiting for the other whenever the host slowed it), each worker with its own workspace.
 /// Every element of C is computed whole by one call, so the split never changes a bit.
 private func claimUnits(_ units: Int, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
-    if units <= 0 { return }
-    let grain = max(1, min(8, units / (4 * DartsCore.threadCount)))
-    let next = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-    next.initialize(to: 0)
-    defer { next.deallocate() }
-    DartsCore.parallelFor(DartsCore.threadCount) { _ in
+    DartsCore.parallelClaim(units, grain: min(8, units / (4 * DartsCore.threadCount))) { claim in
         let workspace = alignedFloats(dp_gemm_workspace_count(Int32(DP_GEMM_AVX512)))
         defer { workspace.deallocate() }
-        while true {
-            let start = dp_claim(next, grain)
-            if start >= units { break }
-            body(start..<min(units, start + grain), workspace.assumingMemoryBound(to: Float.self))
-        }
+        while let range = claim() { body(range, workspace.assumingMemoryBound(to: Float.self)) }
     }
 }
 
