@@ -34,4 +34,10 @@ void dp_gated_mixture_row_avx512(const float *w, int active, const float *s, con
 void dp_gated_mixture_row_backward_avx512(const float *w, int active, const float *s, const float *gates, int h,
                                           const float *grad, float *dState, float *dGates, double *dWeights);
 
+/// The 1×1 conv's product on one image (pointwise.c): y (m × hw) = A · x (k × hw) with
+/// A(r, j) = a[r·rowStride + j·colStride], on AVX-512, the bits of the 8-lane Swift kernel.
+/// `pack` holds k·32 floats of scratch.
+void dp_pointwise_product_avx512(int m, int k, int hw, const float *a, long rowStride, long colStride,
+                                 const float *x, float *y, float *pack);
+
 #endif

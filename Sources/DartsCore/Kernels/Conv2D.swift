@@ -1,7 +1,8 @@
 // Fast conv2d kernels: forward, backward-input and backward-weight with stride, padding,
 // dilation and groups. Depthwise (groups == Cin == Cout) uses direct loops (Depthwise.swift);
 // everything else im2col + GEMM per image and group; plain 1×1 convs skip im2col and use the
-// direct pointwise kernel (Pointwise.swift) for the forward and input-gradient products.
+// direct pointwise kernel (Pointwise.swift; AVX-512 tiles in CGemm/pointwise.c, the same bits) for
+// the forward and input-gradient products.
 // Threads: parallel over images (fixed partition); weight gradients go to one slot per image,
 // summed in image order, so results do not depend on the thread count.
 
@@ -14,7 +15,7 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
     let plain = g.isPlainPointwise, usePointwise = usePointwiseKernel(g)
     DartsCore.parallelFor(g.n) { images in
         let col = plain ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
-        let pack = usePointwise ? UnsafeMutablePointer<Float>.allocate(capacity: k * 16) : nil
+        let pack = usePointwise ? UnsafeMutablePointer<Float>.allocate(capacity: pointwiseScratchCount(k: k)) : nil
         defer { col?.deallocate(); pack?.deallocate() }
         for n in images {
             for grp in 0..<g.groups {
@@ -27,7 +28,7 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
                     gemm(m: cog, n: ohow, k: k, a: weight + grp * cog * k, b: xg,
                          c: out + (n * g.cout + grp * cog) * ohow)
                 } else if let pack {
-                    pointwiseProduct(m: cog, k: k, hw: ohow, a: weight + grp * cog * k, rowStride: k, colStride: 1,
+                    pointwiseProductWidest(m: cog, k: k, hw: ohow, a: weight + grp * cog * k, rowStride: k, colStride: 1,
                                      x: xg, y: out + (n * g.cout + grp * cog) * ohow, pack: pack)
                 }
             }
@@ -53,7 +54,7 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
     DartsCore.parallelFor(g.n) { images in
         let col = (plain || dw == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
         let dcol = (plain || dx == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
-        let pack = (usePointwise && dx != nil) ? UnsafeMutablePointer<Float>.allocate(capacity: cog * 16) : nil
+        let pack = (usePointwise && dx != nil) ? UnsafeMutablePointer<Float>.allocate(capacity: pointwiseScratchCount(k: cog)) : nil
         defer { col?.deallocate(); dcol?.deallocate(); pack?.deallocate() }
         for n in images {
             if let dx, !plain { (dx + n * g.cin * hw).update(repeating: 0, count: g.cin * hw) }
@@ -73,7 +74,7 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
                         gemm(transA: true, m: k, n: ohow, k: cog, a: wg, b: dyg, c: dcol)
                         col2imAdd(g, dcol: dcol, dxg: dxg)
                     } else if let pack {
-                        pointwiseProduct(m: cig, k: cog, hw: ohow, a: wg, rowStride: 1, colStride: k, x: dyg, y: dxg, pack: pack)
+                        pointwiseProductWidest(m: cig, k: cog, hw: ohow, a: wg, rowStride: 1, colStride: k, x: dyg, y: dxg, pack: pack)
                     } else {
                         gemm(transA: true, m: cig, n: ohow, k: cog, a: wg, b: dyg, c: dxg)
                     }

@@ -6,6 +6,23 @@
 // its K products in order j = 0, 1, … in Float, whatever the blocking (deterministic; the
 // naive GEMM is the oracle).
 
+import CGemm
+
+/// Floats of the per-worker scratch `pointwiseProductWidest` needs for a K of `k`.
+func pointwiseScratchCount(k: Int) -> Int { k * 32 }
+
+/// `pointwiseProduct` on the widest vectors this CPU has: AVX-512 machines run CGemm's 8 × 32-pixel
+/// tiles (pointwise.c), which give the Swift kernel's bits; `pack` holds `pointwiseScratchCount(k:)`.
+@inline(__always)
+func pointwiseProductWidest(m: Int, k: Int, hw: Int, a: UnsafePointer<Float>, rowStride: Int, colStride: Int,
+                            x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, pack: UnsafeMutablePointer<Float>) {
+    if VectorISA.current == .avx512 {
+        dp_pointwise_product_avx512(Int32(m), Int32(k), Int32(hw), a, rowStride, colStride, x, y, pack)
+    } else {
+        pointwiseProduct(m: m, k: k, hw: hw, a: a, rowStride: rowStride, colStride: colStride, x: x, y: y, pack: pack)
+    }
+}
+
 /// y[r·hw + p] = Σ_{j<k} A(r, j) · x[j·hw + p] with A(r, j) = a[r·rowStride + j·colStride];
 /// overwrites y (m × hw). `pack` is caller-owned scratch of at least k·16 floats, one per worker
 /// reused across images, so the hot path does no heap allocation.
