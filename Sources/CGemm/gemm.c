@@ -5,6 +5,7 @@
 // changes a bit. AVX-512 edge tiles store through lane masks; the others, and transposed stores,
 // run on a zero-padded copy.
 #include "CGemm.h"
+#include "transpose.h"
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
@@ -42,13 +43,10 @@ void dp_gemm_pack_b(int isa, int transB, int k, int n, const float *b, long ldb,
         for (int jp = panelBegin; jp < panelEnd; jp++) {
             float *dst = block + (long)jp * kcb * nr;
             const int j0 = jp * nr, width = n - j0 < nr ? n - j0 : nr;
+            if (transB) { dp_pack_transposed(nr, width, kcb, b + (long)j0 * ldb + p0, ldb, dst); continue; }
             for (int p = 0; p < kcb; p++) {
                 float *row = dst + (long)p * nr;
-                if (!transB) {
-                    memcpy(row, b + (long)(p0 + p) * ldb + j0, sizeof(float) * width);
-                } else {
-                    for (int j = 0; j < width; j++) row[j] = b[(long)(j0 + j) * ldb + p0 + p];
-                }
+                memcpy(row, b + (long)(p0 + p) * ldb + j0, sizeof(float) * width);
                 for (int j = width; j < nr; j++) row[j] = 0;
             }
         }

@@ -1,35 +1,56 @@
-// The 1×1 conv's forward and input-gradient product on one image (DartsCore/Kernels/Pointwise.swift)
-// on 16 AVX-512 lanes: y (m × hw) = A (m × k) · x (k × hw). Each output is the Swift kernel's
-// sum, 0 + A(r,0)·x(0,p) + A(r,1)·x(1,p) + …, one rounded multiply and one rounded add per term in
-// order j = 0, 1, … (no FMA: the file is built with -ffp-contract=off), so the bits equal those of
-// the 8-lane Swift kernel that AVX2 machines run; only the tiles (8 rows × 32 pixels) are wider.
+// The 1×1 conv's forward and input-gradient product on one image (DartsCore/Kernels/Pointwise.swift):
+// y (m × hw) = A (m × k) · x (k × hw). Each output is one fused multiply-add chain over j = 0, 1, …
+// started from 0, the chain GEMM's contract (include/CGemm.h), so AVX-512 (8 rows × 32 pixels),
+// AVX2 (6 rows × 16 pixels) and scalar (fmaf) give the same bits, and the same bits as `chainGemm`
+// of the same product. A(r, j) = a[r·rowStride + j·colStride], so Aᵀ needs no copy. The k × width
+// column block of x is packed contiguously first: at hw = 1024 its rows are 4 KB apart, all in one
+// L1 set. Lanes past the width compute on zeros and are never stored.
 #include "CGemm.h"
+#include "transpose.h"
 #include <immintrin.h>
+#include <math.h>
 
-#define PW_ROWS 8
-#define PW_COLS 32
+#define PW512_ROWS 8
+#define PW512_COLS 32
+#define PW256_ROWS 6
+#define PW256_COLS 16
 
-// Rows [0, rows) × one column block of the packed x (k × 32), `halves` 16-lane halves, the last one
-// stored through `last` when `masked`. Called with constant shapes, so the accumulators stay in
-// registers.
+// The weight gradient's K blocks: a packed block of 128 × 32 floats stays in L1 while every row
+// tile reads it.
+#define PW_KBLOCK 128
+
+long dp_pointwise_scratch_count(int k) { return (long)k * PW512_COLS; }
+long dp_pointwise_weight_gradient_scratch_count(void) { return (long)PW_KBLOCK * PW512_COLS; }
+
+// ---- AVX-512 -------------------------------------------------------------------------------------
+
+// Rows [0, rows) × one packed column block, `halves` 16-lane halves, the last one loaded and stored
+// through `last` when `masked`; `accumulate` continues the chains from y instead of 0. Called with
+// constant shapes, so the accumulators stay in registers.
 __attribute__((target("avx512f"), always_inline))
-static inline void pw_tile(const int rows, const int halves, const int masked, int k,
-                           const float *a, long rowStride, long colStride, const float *pack,
-                           float *y, long hw, __mmask16 last) {
-    __m512 c0[PW_ROWS], c1[PW_ROWS];
-    for (int r = 0; r < rows; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
+static inline void pw512_tile(const int rows, const int halves, const int masked, int k,
+                              const float *a, long rowStride, long colStride, const float *pack,
+                              float *y, long ldy, __mmask16 last, int accumulate) {
+    __m512 c0[PW512_ROWS], c1[PW512_ROWS];
+    for (int r = 0; r < rows; r++) {
+        if (!accumulate) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); continue; }
+        const float *yr = y + r * ldy;
+        if (halves == 1) { c0[r] = masked ? _mm512_maskz_loadu_ps(last, yr) : _mm512_loadu_ps(yr); continue; }
+        c0[r] = _mm512_loadu_ps(yr);
+        c1[r] = masked ? _mm512_maskz_loadu_ps(last, yr + 16) : _mm512_loadu_ps(yr + 16);
+    }
     for (int j = 0; j < k; j++) {
-        const __m512 x0 = _mm512_loadu_ps(pack + j * PW_COLS);
-        const __m512 x1 = halves == 2 ? _mm512_loadu_ps(pack + j * PW_COLS + 16) : x0;
+        const __m512 x0 = _mm512_loadu_ps(pack + j * PW512_COLS);
+        const __m512 x1 = halves == 2 ? _mm512_loadu_ps(pack + j * PW512_COLS + 16) : x0;
         const float *aj = a + j * colStride;
         for (int r = 0; r < rows; r++) {
             const __m512 w = _mm512_set1_ps(aj[r * rowStride]);
-            c0[r] = _mm512_add_ps(c0[r], _mm512_mul_ps(w, x0));
-            if (halves == 2) c1[r] = _mm512_add_ps(c1[r], _mm512_mul_ps(w, x1));
+            c0[r] = _mm512_fmadd_ps(w, x0, c0[r]);
+            if (halves == 2) c1[r] = _mm512_fmadd_ps(w, x1, c1[r]);
         }
     }
     for (int r = 0; r < rows; r++) {
-        float *yr = y + r * hw;
+        float *yr = y + r * ldy;
         if (halves == 1) {
             if (masked) _mm512_mask_storeu_ps(yr, last, c0[r]); else _mm512_storeu_ps(yr, c0[r]);
         } else {
@@ -39,41 +60,165 @@ static inline void pw_tile(const int rows, const int halves, const int masked, i
     }
 }
 
-#define PW_CASE(R) case R: pw_tile(R, halves, masked, k, a, rowStride, colStride, pack, y, hw, last); break;
-#define PW_SHAPE(H, M) { const int halves = H, masked = M; \
-    switch (rows) { PW_CASE(1) PW_CASE(2) PW_CASE(3) PW_CASE(4) PW_CASE(5) PW_CASE(6) PW_CASE(7) PW_CASE(8) } }
+#define PW512_CASE(R) case R: pw512_tile(R, halves, masked, k, a, rowStride, colStride, pack, y, ldy, last, accumulate); break;
+#define PW512_SHAPE(H, M) { const int halves = H, masked = M; \
+    switch (rows) { PW512_CASE(1) PW512_CASE(2) PW512_CASE(3) PW512_CASE(4) PW512_CASE(5) PW512_CASE(6) \
+                    PW512_CASE(7) PW512_CASE(8) } }
 
 // One block of `rows` ≤ 8 rows and `width` ≤ 32 pixels, dispatched to a specialised body.
 __attribute__((target("avx512f")))
-static void pw_block(int rows, int width, int k, const float *a, long rowStride, long colStride,
-                     const float *pack, float *y, long hw) {
+static void pw512_block(int rows, int width, int k, const float *a, long rowStride, long colStride,
+                        const float *pack, float *y, long ldy, int accumulate) {
     const int rest = width > 16 ? width - 16 : width;
     const __mmask16 last = rest >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << rest) - 1);
-    if (width == 32) PW_SHAPE(2, 0)
-    else if (width > 16) PW_SHAPE(2, 1)
-    else if (width == 16) PW_SHAPE(1, 0)
-    else PW_SHAPE(1, 1)
+    if (width == 32) PW512_SHAPE(2, 0)
+    else if (width > 16) PW512_SHAPE(2, 1)
+    else if (width == 16) PW512_SHAPE(1, 0)
+    else PW512_SHAPE(1, 1)
 }
-#undef PW_SHAPE
-#undef PW_CASE
+#undef PW512_SHAPE
+#undef PW512_CASE
 
 __attribute__((target("avx512f")))
-void dp_pointwise_product_avx512(int m, int k, int hw, const float *a, long rowStride, long colStride,
-                                 const float *x, float *y, float *pack) {
-    for (int p = 0; p < hw; p += PW_COLS) {
-        const int width = hw - p < PW_COLS ? hw - p : PW_COLS;
-        // The k × width block of x is packed contiguously first: at hw = 1024 its rows are 4 KB
-        // apart, all in one L1 set. Lanes past `width` are zeros that are never stored.
+static void pw512(int m, int k, int hw, const float *a, long rowStride, long colStride,
+                  const float *x, float *y, float *pack) {
+    for (int p = 0; p < hw; p += PW512_COLS) {
+        const int width = hw - p < PW512_COLS ? hw - p : PW512_COLS;
         const __mmask16 m0 = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
         const __mmask16 m1 = width >= 32 ? (__mmask16)0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
         for (int j = 0; j < k; j++) {
             const float *xj = x + (long)j * hw + p;
-            _mm512_storeu_ps(pack + j * PW_COLS, _mm512_maskz_loadu_ps(m0, xj));
-            _mm512_storeu_ps(pack + j * PW_COLS + 16, _mm512_maskz_loadu_ps(m1, xj + 16));
+            _mm512_storeu_ps(pack + j * PW512_COLS, _mm512_maskz_loadu_ps(m0, xj));
+            _mm512_storeu_ps(pack + j * PW512_COLS + 16, _mm512_maskz_loadu_ps(m1, xj + 16));
         }
-        for (int r = 0; r < m; r += PW_ROWS) {
-            const int rows = m - r < PW_ROWS ? m - r : PW_ROWS;
-            pw_block(rows, width, k, a + r * rowStride, rowStride, colStride, pack, y + (long)r * hw + p, hw);
+        for (int r = 0; r < m; r += PW512_ROWS) {
+            const int rows = m - r < PW512_ROWS ? m - r : PW512_ROWS;
+            pw512_block(rows, width, k, a + r * rowStride, rowStride, colStride, pack, y + (long)r * hw + p, hw, 0);
+        }
+    }
+}
+
+// ---- AVX2 ----------------------------------------------------------------------------------------
+
+// Rows [0, rows) × one packed block of 16 columns; an edge block (width < 16) goes through `edge`.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void pw256_tile(const int rows, int k, const float *a, long rowStride, long colStride,
+                              const float *pack, float *y, long ldy, int width, int accumulate) {
+    __m256 c0[PW256_ROWS], c1[PW256_ROWS];
+    for (int r = 0; r < rows; r++) {
+        if (!accumulate) { c0[r] = _mm256_setzero_ps(); c1[r] = _mm256_setzero_ps(); continue; }
+        const float *yr = y + r * ldy;
+        float edge[PW256_COLS];
+        if (width < PW256_COLS) { for (int q = 0; q < PW256_COLS; q++) edge[q] = q < width ? yr[q] : 0; yr = edge; }
+        c0[r] = _mm256_loadu_ps(yr); c1[r] = _mm256_loadu_ps(yr + 8);
+    }
+    for (int j = 0; j < k; j++) {
+        const __m256 x0 = _mm256_loadu_ps(pack + j * PW256_COLS), x1 = _mm256_loadu_ps(pack + j * PW256_COLS + 8);
+        const float *aj = a + j * colStride;
+        for (int r = 0; r < rows; r++) {
+            const __m256 w = _mm256_broadcast_ss(aj + r * rowStride);
+            c0[r] = _mm256_fmadd_ps(w, x0, c0[r]);
+            c1[r] = _mm256_fmadd_ps(w, x1, c1[r]);
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        float *yr = y + r * ldy;
+        if (width == PW256_COLS) { _mm256_storeu_ps(yr, c0[r]); _mm256_storeu_ps(yr + 8, c1[r]); continue; }
+        float edge[PW256_COLS];
+        _mm256_storeu_ps(edge, c0[r]); _mm256_storeu_ps(edge + 8, c1[r]);
+        for (int q = 0; q < width; q++) yr[q] = edge[q];
+    }
+}
+
+#define PW256_CASE(R) case R: pw256_tile(R, k, a, rowStride, colStride, pack, y, ldy, width, accumulate); break;
+
+__attribute__((target("avx2,fma")))
+static void pw256_block(int rows, int width, int k, const float *a, long rowStride, long colStride,
+                        const float *pack, float *y, long ldy, int accumulate) {
+    switch (rows) { PW256_CASE(1) PW256_CASE(2) PW256_CASE(3) PW256_CASE(4) PW256_CASE(5) PW256_CASE(6) }
+}
+#undef PW256_CASE
+
+__attribute__((target("avx2,fma")))
+static void pw256(int m, int k, int hw, const float *a, long rowStride, long colStride,
+                  const float *x, float *y, float *pack) {
+    for (int p = 0; p < hw; p += PW256_COLS) {
+        const int width = hw - p < PW256_COLS ? hw - p : PW256_COLS;
+        for (int j = 0; j < k; j++) {
+            const float *xj = x + (long)j * hw + p;
+            float *dst = pack + j * PW256_COLS;
+            if (width == PW256_COLS) { _mm256_storeu_ps(dst, _mm256_loadu_ps(xj)); _mm256_storeu_ps(dst + 8, _mm256_loadu_ps(xj + 8)); }
+            else for (int q = 0; q < PW256_COLS; q++) dst[q] = q < width ? xj[q] : 0;
+        }
+        for (int r = 0; r < m; r += PW256_ROWS) {
+            const int rows = m - r < PW256_ROWS ? m - r : PW256_ROWS;
+            pw256_block(rows, width, k, a + r * rowStride, rowStride, colStride, pack, y + (long)r * hw + p, hw, 0);
+        }
+    }
+}
+
+// ---- scalar --------------------------------------------------------------------------------------
+
+// Machines without AVX2: the same chains through fmaf (correct rounding, slow).
+static void pw_scalar(int m, int k, int hw, const float *a, long rowStride, long colStride,
+                      const float *x, float *y) {
+    for (int r = 0; r < m; r++)
+        for (int p = 0; p < hw; p++) {
+            float s = 0;
+            for (int j = 0; j < k; j++) s = fmaf(a[r * rowStride + j * colStride], x[(long)j * hw + p], s);
+            y[(long)r * hw + p] = s;
+        }
+}
+
+void dp_pointwise_product(int isa, int m, int k, int hw, const float *a, long rowStride, long colStride,
+                          const float *x, float *y, float *pack) {
+    if (m <= 0 || hw <= 0) return;
+    if (isa == DP_GEMM_AVX512) pw512(m, k, hw, a, rowStride, colStride, x, y, pack);
+    else if (isa == DP_GEMM_AVX2) pw256(m, k, hw, a, rowStride, colStride, x, y, pack);
+    else pw_scalar(m, k, hw, a, rowStride, colStride, x, y);
+}
+
+// ---- the weight gradient over a batch --------------------------------------------------------------
+
+// C rows [rowBegin, rowEnd) × columns [colBegin, colEnd) of Σ_t A_t · B_tᵀ: per term and K block,
+// each block of C's columns is packed transposed (K block × columns, from B_t's rows), then every row
+// tile runs on from the chains C holds, A broadcast straight from A_t's rows.
+void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegin, int colEnd, int n, int k, int terms,
+                                  const float *a, long aTermStride, const float *b, long bTermStride,
+                                  float *c, float *pack) {
+    if (rowBegin >= rowEnd || colBegin >= colEnd) return;
+    if (k <= 0 || terms <= 0) {
+        for (int i = rowBegin; i < rowEnd; i++) for (int j = colBegin; j < colEnd; j++) c[(long)i * n + j] = 0;
+        return;
+    }
+    if (isa != DP_GEMM_AVX512 && isa != DP_GEMM_AVX2) {
+        for (int i = rowBegin; i < rowEnd; i++)
+            for (int j = colBegin; j < colEnd; j++) {
+                float s = 0;
+                for (int t = 0; t < terms; t++) {
+                    const float *ai = a + t * aTermStride + (long)i * k, *bj = b + t * bTermStride + (long)j * k;
+                    for (int p = 0; p < k; p++) s = fmaf(ai[p], bj[p], s);
+                }
+                c[(long)i * n + j] = s;
+            }
+        return;
+    }
+    const int wide = isa == DP_GEMM_AVX512, cols = wide ? PW512_COLS : PW256_COLS, rowsPerTile = wide ? PW512_ROWS : PW256_ROWS;
+    for (int t = 0; t < terms; t++) {
+        const float *at = a + t * aTermStride, *bt = b + t * bTermStride;
+        for (int p0 = 0; p0 < k; p0 += PW_KBLOCK) {
+            const int kb = k - p0 < PW_KBLOCK ? k - p0 : PW_KBLOCK, accumulate = t > 0 || p0 > 0;
+            for (int c0 = colBegin; c0 < colEnd; c0 += cols) {
+                const int width = colEnd - c0 < cols ? colEnd - c0 : cols;
+                dp_pack_transposed(cols, width, kb, bt + (long)c0 * k + p0, k, pack);
+                for (int r = rowBegin; r < rowEnd; r += rowsPerTile) {
+                    const int rows = rowEnd - r < rowsPerTile ? rowEnd - r : rowsPerTile;
+                    const float *ar = at + (long)r * k + p0;
+                    float *cr = c + (long)r * n + c0;
+                    if (wide) pw512_block(rows, width, kb, ar, k, 1, pack, cr, n, accumulate);
+                    else pw256_block(rows, width, kb, ar, k, 1, pack, cr, n, accumulate);
+                }
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 // Same bits whatever vector width the large products run at: the tiny Penn Treebank search (its
 // 10 000-word decoder and cell products go through the chain GEMM) gives the recorded digests
 // with the AVX2 kernel, with the scalar one and, on this CPU if it has it, the AVX-512 one, under
-// 1 and 2 workers, and its run.json names the kernel that ran.
+// 1 and 2 workers, and its run.json names the kernel that ran. Likewise the tiny CNN search, whose
+// 1×1 convs (forward, input and weight gradients) run the FMA-chain kernels of Pointwise.swift.
 import Foundation
 import Testing
 @testable import RunStore
@@ -28,6 +29,19 @@ struct ChainGemmEndToEndTests {
             #expect(digests == recorded, "\(asked), \(threads) workers: digests differ from the fixture")
             let store = try RunStore.open(at: dir.appendingPathComponent(c.name), readOnly: true)
             #expect(store.environment["vector_isa"] == expected, "asked \(asked): ran \(store.environment["vector_isa"] ?? "?")")
+        }
+    }
+
+    @Test func everyInstructionSetGivesTheRecordedCNNDigests() throws {
+        let c = try #require(DigestFixture.cases.first { $0.name == "synthetic-prime" })
+        let recorded = try #require(try DigestFixture.recorded()[c.name])
+        let exe = try dartsprimeBinary()
+        for (i, (asked, threads)) in [("avx2", "1"), ("avx2", "2"), ("scalar", "2")].enumerated() {
+            let dir = scratch("chain-gemm-cnn-\(i)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let digests = try DigestFixture.digests(c, exe: exe, scratch: dir,
+                                                    environment: ["DARTSPRIME_VECTOR_ISA": asked, "DARTSPRIME_THREADS": threads])
+            #expect(digests == recorded, "\(asked), \(threads) workers: CNN digests differ from the fixture")
         }
     }
 }

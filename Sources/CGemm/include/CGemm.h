@@ -34,10 +34,21 @@ void dp_gated_mixture_row_avx512(const float *w, int active, const float *s, con
 void dp_gated_mixture_row_backward_avx512(const float *w, int active, const float *s, const float *gates, int h,
                                           const float *grad, float *dState, float *dGates, double *dWeights);
 
+/// Rows [rowBegin, rowEnd) × columns [colBegin, colEnd) of C (· × n, packed) = Σ_{t<terms} A_t · B_tᵀ
+/// with A_t = a + t·aTermStride (· × k, packed) and B_t = b + t·bTermStride (n × k, packed): every
+/// element one FMA chain over (t, p) in order from 0, i.e. the chain GEMM of the terms concatenated
+/// along K. The 1×1 conv's weight gradient over a batch (t the image, A_t its dy, B_t its x).
+/// `pack` holds dp_pointwise_weight_gradient_scratch_count() floats, the caller's worker's own.
+void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegin, int colEnd, int n, int k, int terms,
+                                  const float *a, long aTermStride, const float *b, long bTermStride,
+                                  float *c, float *pack);
+long dp_pointwise_weight_gradient_scratch_count(void);
+
 /// The 1×1 conv's product on one image (pointwise.c): y (m × hw) = A · x (k × hw) with
-/// A(r, j) = a[r·rowStride + j·colStride], on AVX-512, the bits of the 8-lane Swift kernel.
-/// `pack` holds k·32 floats of scratch.
-void dp_pointwise_product_avx512(int m, int k, int hw, const float *a, long rowStride, long colStride,
-                                 const float *x, float *y, float *pack);
+/// A(r, j) = a[r·rowStride + j·colStride], each element one FMA chain over j from 0 (the chain
+/// GEMM's bits on every instruction set). `pack` holds dp_pointwise_scratch_count(k) floats.
+void dp_pointwise_product(int isa, int m, int k, int hw, const float *a, long rowStride, long colStride,
+                          const float *x, float *y, float *pack);
+long dp_pointwise_scratch_count(int k);
 
 #endif

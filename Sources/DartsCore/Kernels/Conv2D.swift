@@ -1,9 +1,9 @@
 // Fast conv2d kernels: forward, backward-input and backward-weight with stride, padding,
 // dilation and groups. Depthwise (groups == Cin == Cout) uses direct loops (Depthwise.swift);
 // everything else im2col + GEMM per image and group; plain 1×1 convs skip im2col and use the
-// direct pointwise kernel (Pointwise.swift; AVX-512 tiles in CGemm/pointwise.c, the same bits) for
-// the forward and input-gradient products.
-// Threads: parallel over images (fixed partition); weight gradients go to one slot per image,
+// FMA-chain kernels of Pointwise.swift (the same bits on every instruction set) for all three
+// products, the weight gradient as one chain over the batch.
+// Threads: parallel over images (fixed partition); other weight gradients go to one slot per image,
 // summed in image order, so results do not depend on the thread count.
 
 /// out (N, Cout, OH, OW) = conv(x, weight); overwrites out.
@@ -28,7 +28,7 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
                     gemm(m: cog, n: ohow, k: k, a: weight + grp * cog * k, b: xg,
                          c: out + (n * g.cout + grp * cog) * ohow)
                 } else if let pack {
-                    pointwiseProductWidest(m: cog, k: k, hw: ohow, a: weight + grp * cog * k, rowStride: k, colStride: 1,
+                    pointwiseProduct(m: cog, k: k, hw: ohow, a: weight + grp * cog * k, rowStride: k, colStride: 1,
                                      x: xg, y: out + (n * g.cout + grp * cog) * ohow, pack: pack)
                 }
             }
@@ -49,7 +49,14 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
     let ohow = g.oh * g.ow, k = g.colRows, cig = g.cinPerGroup, cog = g.coutPerGroup
     let hw = g.h * g.w, wc = g.weightCount
     let plain = g.isPlainPointwise, usePointwise = usePointwiseKernel(g)
-    let slots = dw == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: g.n * wc)
+    if usePointwise, let dw {
+        for grp in 0..<g.groups {
+            chainSumOfProducts(m: cog, n: cig, k: hw, terms: g.n, a: dy + grp * cog * ohow, aTermStride: g.cout * ohow,
+                               b: x + grp * cig * hw, bTermStride: g.cin * hw, c: dw + grp * cog * k)
+        }
+        if dx == nil { return }
+    }
+    let slots = (dw == nil || usePointwise) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: g.n * wc)
     defer { slots?.deallocate() }
     DartsCore.parallelFor(g.n) { images in
         let col = (plain || dw == nil) ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * ohow)
@@ -74,7 +81,7 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
                         gemm(transA: true, m: k, n: ohow, k: cog, a: wg, b: dyg, c: dcol)
                         col2imAdd(g, dcol: dcol, dxg: dxg)
                     } else if let pack {
-                        pointwiseProductWidest(m: cig, k: cog, hw: ohow, a: wg, rowStride: 1, colStride: k, x: dyg, y: dxg, pack: pack)
+                        pointwiseProduct(m: cig, k: cog, hw: ohow, a: wg, rowStride: 1, colStride: k, x: dyg, y: dxg, pack: pack)
                     } else {
                         gemm(transA: true, m: cig, n: ohow, k: cog, a: wg, b: dyg, c: dxg)
                     }

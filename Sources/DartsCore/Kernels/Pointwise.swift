@@ -1,96 +1,65 @@
-// Direct SIMD kernel for the 1×1 conv's forward and input-gradient products on one image:
-// y (M × HW) = A (M × K) · x (K × HW), with A read through strides so that Aᵀ needs no copy.
-// In the supernet M = K = 16–256 and HW = 64–1024: per-image sgemm calls spent as much time
-// zeroing C (`sgemm_beta`) and packing both operands as multiplying. Here 4 rows × 16 pixels
-// are accumulated in registers over K; A's entries are broadcast from memory. Each output sums
-// its K products in order j = 0, 1, … in Float, whatever the blocking (deterministic; the
-// naive GEMM is the oracle).
+// The plain 1×1 conv's products, in CGemm (pointwise.c, transpose.c), under the chain GEMM's contract:
+// every output element is one fused multiply-add chain over its sum's terms in order, started from
+// 0, so AVX-512, AVX2 and scalar machines, and any thread count, give the same bits.
+// - forward and input gradient, one image: y (M × HW) = A (M × K) · x (K × HW), A read through
+//   strides so that Aᵀ needs no copy. In the supernet and the evaluation network M, K = 16–256 and
+//   HW = 64–1024: per-image sgemm calls spent as much time zeroing C and packing both operands as
+//   multiplying; this kernel broadcasts A from memory and packs only a K × 32 block of x.
+// - weight gradient over the batch: dW (Cout × Cin) = Σ_n dy_n · x_nᵀ as one chain over (n, p), C's
+//   rows split across the workers (per-image products into slots, summed afterwards, cost a
+//   second pass over Cout × Cin × N floats).
 
 import CGemm
 
-/// Floats of the per-worker scratch `pointwiseProductWidest` needs for a K of `k`.
-func pointwiseScratchCount(k: Int) -> Int { k * 32 }
+/// Floats of the per-worker scratch `pointwiseProduct` needs for a K of `k`.
+func pointwiseScratchCount(k: Int) -> Int { Int(dp_pointwise_scratch_count(Int32(k))) }
 
-/// `pointwiseProduct` on the widest vectors this CPU has: AVX-512 machines run CGemm's 8 × 32-pixel
-/// tiles (pointwise.c), which give the Swift kernel's bits; `pack` holds `pointwiseScratchCount(k:)`.
+/// y[r·hw + p] = Σ_{j<k} A(r, j) · x[j·hw + p] with A(r, j) = a[r·rowStride + j·colStride], one FMA
+/// chain per element; overwrites y (m × hw). `pack` is caller-owned scratch of
+/// `pointwiseScratchCount(k:)` floats, one per worker reused across images.
 @inline(__always)
-func pointwiseProductWidest(m: Int, k: Int, hw: Int, a: UnsafePointer<Float>, rowStride: Int, colStride: Int,
-                            x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, pack: UnsafeMutablePointer<Float>) {
-    if VectorISA.current == .avx512 {
-        dp_pointwise_product_avx512(Int32(m), Int32(k), Int32(hw), a, rowStride, colStride, x, y, pack)
-    } else {
-        pointwiseProduct(m: m, k: k, hw: hw, a: a, rowStride: rowStride, colStride: colStride, x: x, y: y, pack: pack)
+func pointwiseProduct(m: Int, k: Int, hw: Int, a: UnsafePointer<Float>, rowStride: Int, colStride: Int,
+                      x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, pack: UnsafeMutablePointer<Float>,
+                      isa: VectorISA = .current) {
+    dp_pointwise_product(isa.code, Int32(m), Int32(k), Int32(hw), a, rowStride, colStride, x, y, pack)
+}
+
+/// c (m × n, packed) = Σ_{t<terms} A_t · B_tᵀ with A_t = a + t·aTermStride (m × k, packed) and
+/// B_t = b + t·bTermStride (n × k, packed): `chainGemm(transB: true)` of the terms concatenated along
+/// K, bit for bit. For the 1×1 conv's weight gradient t is the image, A_t its dy, B_t its x.
+public func chainSumOfProducts(m: Int, n: Int, k: Int, terms: Int, a: UnsafePointer<Float>, aTermStride: Int,
+                               b: UnsafePointer<Float>, bTermStride: Int, c: UnsafeMutablePointer<Float>,
+                               isa: VectorISA = .current) {
+    if m == 0 || n == 0 { return }
+    DartsCore.configureThreads()
+    let code = isa.code
+    let split = pointwiseWeightGradientSplit(m: m, n: n, workers: DartsCore.threadCount)
+    DartsCore.parallelFor(split.units) { range in
+        let pack = UnsafeMutablePointer<Float>.allocate(capacity: Int(dp_pointwise_weight_gradient_scratch_count()))
+        defer { pack.deallocate() }
+        let (rows, columns) = split.block(range)
+        dp_pointwise_weight_gradient(code, Int32(rows.lowerBound), Int32(rows.upperBound), Int32(columns.lowerBound),
+                                     Int32(columns.upperBound), Int32(n), Int32(k), Int32(terms),
+                                     a, aTermStride, b, bTermStride, c, pack)
     }
 }
 
-/// y[r·hw + p] = Σ_{j<k} A(r, j) · x[j·hw + p] with A(r, j) = a[r·rowStride + j·colStride];
-/// overwrites y (m × hw). `pack` is caller-owned scratch of at least k·16 floats, one per worker
-/// reused across images, so the hot path does no heap allocation.
-func pointwiseProduct(m: Int, k: Int, hw: Int, a: UnsafePointer<Float>, rowStride: Int, colStride: Int,
-                      x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, pack: UnsafeMutablePointer<Float>) {
-    let z = SIMD8<Float>(repeating: 0)
-    let m4 = m & ~3
-    // The K × 16 block of x is packed contiguously first: at HW = 1024 its rows are 4 KB apart,
-    // all in one L1 set, and were evicted between the row blocks that reuse them.
-    var p = 0
-    // 16-pixel columns: 4 rows at a time (8 accumulators), then single rows.
-    while p + 16 <= hw {
-        for j in 0..<k {
-            store8(load8(x + j * hw + p), pack + j * 16); store8(load8(x + j * hw + p + 8), pack + j * 16 + 8)
-        }
-        var r = 0
-        while r < m4 {
-            var a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z
-            let ar = a + r * rowStride
-            for j in 0..<k {
-                let xr = pack + j * 16
-                let x0 = load8(xr), x1 = load8(xr + 8)
-                let aj = ar + j * colStride
-                let w0 = SIMD8<Float>(repeating: aj[0]), w1 = SIMD8<Float>(repeating: aj[rowStride])
-                let w2 = SIMD8<Float>(repeating: aj[2 * rowStride]), w3 = SIMD8<Float>(repeating: aj[3 * rowStride])
-                a0 += w0 * x0; b0 += w0 * x1
-                a1 += w1 * x0; b1 += w1 * x1
-                a2 += w2 * x0; b2 += w2 * x1
-                a3 += w3 * x0; b3 += w3 * x1
-            }
-            let yr = y + r * hw + p
-            store8(a0, yr); store8(b0, yr + 8)
-            store8(a1, yr + hw); store8(b1, yr + hw + 8)
-            store8(a2, yr + 2 * hw); store8(b2, yr + 2 * hw + 8)
-            store8(a3, yr + 3 * hw); store8(b3, yr + 3 * hw + 8)
-            r += 4
-        }
-        while r < m {
-            var a0 = z, b0 = z
-            let ar = a + r * rowStride
-            for j in 0..<k {
-                let xr = pack + j * 16
-                let w0 = SIMD8<Float>(repeating: ar[j * colStride])
-                a0 += w0 * load8(xr); b0 += w0 * load8(xr + 8)
-            }
-            store8(a0, y + r * hw + p); store8(b0, y + r * hw + p + 8)
-            r += 1
-        }
-        p += 16
+/// How the workers share C. Each packs B_t's rows for the columns it computes, so splitting the
+/// columns (in 16-column halves of the AVX-512 tile) packs each B_t once; that needs two halves per
+/// worker to balance. Otherwise the rows are split (in 6-row units: whole AVX2 tiles) and every
+/// worker packs all of B_t. Neither changes a bit: each element is computed whole by one worker.
+struct PointwiseWeightGradientSplit {
+    let m: Int, n: Int, byColumns: Bool
+    static let columnUnit = 16, rowUnit = 6
+    var units: Int { byColumns ? (n + Self.columnUnit - 1) / Self.columnUnit : (m + Self.rowUnit - 1) / Self.rowUnit }
+
+    func block(_ units: Range<Int>) -> (rows: Range<Int>, columns: Range<Int>) {
+        if byColumns { return (0..<m, units.lowerBound * Self.columnUnit..<min(n, units.upperBound * Self.columnUnit)) }
+        return (units.lowerBound * Self.rowUnit..<min(m, units.upperBound * Self.rowUnit), 0..<n)
     }
-    // One 8-pixel column.
-    if p + 8 <= hw {
-        for r in 0..<m {
-            var a0 = z
-            let ar = a + r * rowStride
-            for j in 0..<k { a0 += SIMD8<Float>(repeating: ar[j * colStride]) * load8(x + j * hw + p) }
-            store8(a0, y + r * hw + p)
-        }
-        p += 8
-    }
-    // Scalar tail.
-    while p < hw {
-        for r in 0..<m {
-            var s: Float = 0
-            let ar = a + r * rowStride
-            for j in 0..<k { s += ar[j * colStride] * x[j * hw + p] }
-            y[r * hw + p] = s
-        }
-        p += 1
-    }
+}
+
+func pointwiseWeightGradientSplit(m: Int, n: Int, workers: Int) -> PointwiseWeightGradientSplit {
+    let halves = (n + PointwiseWeightGradientSplit.columnUnit - 1) / PointwiseWeightGradientSplit.columnUnit
+    return PointwiseWeightGradientSplit(m: m, n: n, byColumns: workers == 1 || halves >= 2 * workers)
 }

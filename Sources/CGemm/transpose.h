@@ -1,0 +1,9 @@
+// Packing shared by the chain GEMM (gemm.c) and the 1×1 conv's weight gradient (pointwise.c).
+#ifndef DARTSPRIME_CGEMM_TRANSPOSE_H
+#define DARTSPRIME_CGEMM_TRANSPOSE_H
+
+/// dst[p·ld + j] = src[j·srcStride + p] for p < kcb, j < width, and 0 for width ≤ j < ld: `width`
+/// rows of src, contiguous in p, become one panel of `ld` columns.
+void dp_pack_transposed(int ld, int width, int kcb, const float *src, long srcStride, float *dst);
+
+#endif
