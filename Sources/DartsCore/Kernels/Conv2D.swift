@@ -6,10 +6,13 @@
 // Threads: parallel over images (fixed partition); other weight gradients go to one slot per image,
 // summed in image order, so results do not depend on the thread count.
 
-/// out (N, Cout, OH, OW) = conv(x, weight); overwrites out.
+/// out (N, Cout, OH, OW) = conv(x, weight), or conv(relu(x), weight) with `reluInput` (depthwise
+/// convs only: the separable and dilated convs' relu → depthwise, without a pass writing relu(x));
+/// overwrites out.
 public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                          out: UnsafeMutablePointer<Float>) {
-    if g.isDepthwise { depthwiseForward(g, x: x, weight: weight, out: out); return }
+                          out: UnsafeMutablePointer<Float>, reluInput: Bool = false) {
+    precondition(!reluInput || g.isDepthwise, "conv2d: a relu input is fused into depthwise convs only")
+    if g.isDepthwise { depthwiseForward(g, x: x, weight: weight, out: out, reluInput: reluInput); return }
     DartsCore.configureThreads()
     let ohow = g.oh * g.ow, k = g.colRows, cig = g.cinPerGroup, cog = g.coutPerGroup
     let plain = g.isPlainPointwise, usePointwise = usePointwiseKernel(g)
@@ -36,12 +39,14 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
     }
 }
 
-/// Gradients of conv2d given dy: overwrites dx (if non-nil) and dw (if non-nil).
+/// Gradients of conv2d given dy: overwrites dx (if non-nil) and dw (if non-nil). With `reluInput`
+/// (see `conv2dForward`) dx is the gradient with respect to x before the relu.
 public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
-                           dw: UnsafeMutablePointer<Float>?) {
+                           dw: UnsafeMutablePointer<Float>?, reluInput: Bool = false) {
+    precondition(!reluInput || g.isDepthwise, "conv2d: a relu input is fused into depthwise convs only")
     if g.isDepthwise {
-        if dx != nil || dw != nil { depthwiseBackward(g, x: x, weight: weight, dy: dy, dx: dx, dw: dw) }
+        if dx != nil || dw != nil { depthwiseBackward(g, x: x, weight: weight, dy: dy, dx: dx, dw: dw, reluInput: reluInput) }
         return
     }
     if dx == nil && dw == nil { return }

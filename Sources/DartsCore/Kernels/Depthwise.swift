@@ -8,7 +8,10 @@
 // not a scatter: overlapping unaligned read-modify-writes stall store forwarding). The naive twin (ConvNaive.swift) is the
 // oracle. Threads: a fixed partition over channels; every channel is computed identically
 // whatever the partition, and weight gradients sum images in order, so results are
-// bit-identical run to run and across thread counts.
+// bit-identical run to run and across thread counts. Walking one channel image by image jumps
+// C·H·W floats between planes, so each next plane is prefetched while the current one is used.
+
+import CGemm
 
 /// Layout of the padded, phase-split scratch plane of one H×W plane under a k×k window with
 /// stride s, padding p and dilation d (shared by depthwise conv and pooling).
@@ -44,11 +47,16 @@ struct PhasePlaneLayout {
     /// Scratch = padded (with `fill`) phase split of one H×W plane. The cells a load writes
     /// depend only on the layout, so a buffer that already holds a load of this layout with the
     /// same `fill` is `prefilled`: its padding is still `fill` and only the plane is copied.
+    /// `relu` loads relu(src) (`reluForward`'s values; the padding 0 is relu's too).
     func load(_ src: UnsafePointer<Float>, into buf: UnsafeMutablePointer<Float>, fill: Float = 0,
-              prefilled: Bool = false) {
+              prefilled: Bool = false, relu: Bool = false) {
         if !prefilled { buf.update(repeating: fill, count: count) }
         if s == 1 {
-            for r in 0..<h { copyRow(src + r * w, buf + (r + p) * pw + p, w) }
+            if relu {
+                for r in 0..<h { reluForward(src + r * w, buf + (r + p) * pw + p, w) }
+            } else {
+                for r in 0..<h { copyRow(src + r * w, buf + (r + p) * pw + p, w) }
+            }
             return
         }
         // Phase column j of phase b holds padded column j·s + b, i.e. source column j·s + b − p.
@@ -60,7 +68,11 @@ struct PhasePlaneLayout {
                 let dst = dstRow + b * phaseCount
                 let j0 = b >= p ? 0 : (p - b + s - 1) / s
                 var j = j0, c = j0 * s + b - p
-                while c < w { dst[j] = row[c]; j += 1; c += s }
+                if relu {
+                    while c < w { dst[j] = row[c] > 0 ? row[c] : 0; j += 1; c += s }
+                } else {
+                    while c < w { dst[j] = row[c]; j += 1; c += s }
+                }
             }
         }
     }
@@ -189,8 +201,9 @@ func correlateRow(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<I
     }
 }
 
+/// out = depthwise conv of x, or of relu(x) with `reluInput` (without a pass writing relu(x)).
 func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                      out: UnsafeMutablePointer<Float>) {
+                      out: UnsafeMutablePointer<Float>, reluInput: Bool = false) {
     let l = PhasePlaneLayout(g)
     let (oh, ow, taps, c) = (l.oh, l.ow, l.kh * l.kw, g.cin)
     DartsCore.parallelFor(c) { channels in
@@ -200,7 +213,8 @@ func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsafe
             tapTable(l, weight + ch * taps, sc.offs, sc.ws)
             for n in 0..<g.n {
                 let pl = n * c + ch
-                l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound)
+                if n + 1 < g.n { dp_prefetch(x + (pl + c) * g.h * g.w, g.h * g.w) }
+                l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound, relu: reluInput)
                 correlatePlane(sc.plane, pitch: l.pw, offs: sc.offs, ws: sc.ws, taps: taps,
                                out: out + pl * oh * ow, oh: oh, ow: ow)
             }
@@ -247,8 +261,11 @@ struct DilatedGradLayout {
 }
 
 /// Both gradients of a depthwise conv in one pass over each channel; dx, dw overwritten if non-nil.
+/// With `reluInput` the conv's input is relu(x): dw correlates with relu(x) and dx is the gradient
+/// with respect to x itself (masked where x ≤ 0, as `reluBackward` masks), while each plane is hot.
 func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                       dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
+                       dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
+                       reluInput: Bool = false) {
     let l = PhasePlaneLayout(g)
     let u = DilatedGradLayout(g)
     let (oh, ow, kh, kw, c, d) = (l.oh, l.ow, l.kh, l.kw, g.cin, g.dilation)
@@ -271,9 +288,13 @@ func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsaf
             for n in 0..<g.n {
                 let pl = n * c + ch
                 let dyp = dy + pl * oh * ow
+                if n + 1 < g.n {
+                    dp_prefetch(dyp + c * oh * ow, oh * ow)
+                    if dw != nil || reluInput { dp_prefetch(x + (pl + c) * g.h * g.w, g.h * g.w) }
+                }
                 if dw != nil {
                     // dw[t] += Σ dy · x shifted by tap t: 8-lane partial sums per image, then Double.
-                    l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound)
+                    l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound, relu: reluInput)
                     if kw == 3 || kw == 5 {
                         // Two kernel rows at a time (their taps are adjacent in the table): each dy
                         // chunk is loaded once for 2·kw taps, in 2·kw independent add chains.
@@ -306,6 +327,10 @@ func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Unsaf
                     u.load(dyp, into: ubuf, prefilled: n > 0 || ch != channels.lowerBound)
                     correlatePlane(ubuf, pitch: u.pitch, offs: flipOffs, ws: flipWs, taps: taps,
                                    out: dx + pl * g.h * g.w, oh: g.h, ow: g.w)
+                    if reluInput {
+                        let plane = dx + pl * g.h * g.w
+                        reluBackward(plane, plane, x + pl * g.h * g.w, g.h * g.w, accumulate: false)
+                    }
                 }
             }
             if let dw { for t in 0..<taps { dw[ch * taps + t] = Float(totals[t]) } }

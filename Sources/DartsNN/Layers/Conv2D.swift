@@ -24,4 +24,11 @@ public struct Conv2D {
         tape.conv2d(x, weight: tape.parameter(weight, requiresGrad: mode.weightsRequireGrad),
                     stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
+
+    /// self(relu(x)) for a depthwise conv, relu fused into the conv (`Tape.conv2d`'s `reluInput`):
+    /// the same values, without the two passes of a separate relu.
+    public func callAsFunction(reluOf x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
+        tape.conv2d(x, weight: tape.parameter(weight, requiresGrad: mode.weightsRequireGrad),
+                    stride: stride, padding: padding, dilation: dilation, groups: groups, reluInput: true)
+    }
 }

@@ -17,6 +17,6 @@ public struct DilConv {
     }
 
     public func callAsFunction(_ x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
-        bn(pointwise(depthwise(tape.relu(x), tape, mode), tape, mode), tape, mode)
+        bn(pointwise(depthwise(reluOf: x, tape, mode), tape, mode), tape, mode)
     }
 }
