@@ -6,7 +6,6 @@
 // column block of x is packed contiguously first: at hw = 1024 its rows are 4 KB apart, all in one
 // L1 set. Lanes past the width compute on zeros and are never stored.
 #include "CGemm.h"
-#include "transpose.h"
 #include <immintrin.h>
 #include <math.h>
 
@@ -15,30 +14,22 @@
 #define PW256_ROWS 6
 #define PW256_COLS 16
 
-// The weight gradient's K blocks: a packed block of 128 × 32 floats stays in L1 while every row
-// tile reads it.
-#define PW_KBLOCK 128
+// Column blocks ahead that x's and y's rows are prefetched: at 32 × 32 the k rows of x and m rows of
+// y are 4 KB apart, more streams than the hardware prefetchers follow.
+#define PW_PREFETCH_BLOCKS 2
 
 long dp_pointwise_scratch_count(int k) { return (long)k * PW512_COLS; }
-long dp_pointwise_weight_gradient_scratch_count(void) { return (long)PW_KBLOCK * PW512_COLS; }
 
 // ---- AVX-512 -------------------------------------------------------------------------------------
 
 // Rows [0, rows) × one packed column block, `halves` 16-lane halves, the last one loaded and stored
-// through `last` when `masked`; `accumulate` continues the chains from y instead of 0. Called with
-// constant shapes, so the accumulators stay in registers.
+// through `last` when `masked`. Called with constant shapes, so the accumulators stay in registers.
 __attribute__((target("avx512f"), always_inline))
 static inline void pw512_tile(const int rows, const int halves, const int masked, int k,
                               const float *a, long rowStride, long colStride, const float *pack,
-                              float *y, long ldy, __mmask16 last, int accumulate) {
+                              float *y, long ldy, __mmask16 last) {
     __m512 c0[PW512_ROWS], c1[PW512_ROWS];
-    for (int r = 0; r < rows; r++) {
-        if (!accumulate) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); continue; }
-        const float *yr = y + r * ldy;
-        if (halves == 1) { c0[r] = masked ? _mm512_maskz_loadu_ps(last, yr) : _mm512_loadu_ps(yr); continue; }
-        c0[r] = _mm512_loadu_ps(yr);
-        c1[r] = masked ? _mm512_maskz_loadu_ps(last, yr + 16) : _mm512_loadu_ps(yr + 16);
-    }
+    for (int r = 0; r < rows; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
     for (int j = 0; j < k; j++) {
         const __m512 x0 = _mm512_loadu_ps(pack + j * PW512_COLS);
         const __m512 x1 = halves == 2 ? _mm512_loadu_ps(pack + j * PW512_COLS + 16) : x0;
@@ -60,7 +51,7 @@ static inline void pw512_tile(const int rows, const int halves, const int masked
     }
 }
 
-#define PW512_CASE(R) case R: pw512_tile(R, halves, masked, k, a, rowStride, colStride, pack, y, ldy, last, accumulate); break;
+#define PW512_CASE(R) case R: pw512_tile(R, halves, masked, k, a, rowStride, colStride, pack, y, ldy, last); break;
 #define PW512_SHAPE(H, M) { const int halves = H, masked = M; \
     switch (rows) { PW512_CASE(1) PW512_CASE(2) PW512_CASE(3) PW512_CASE(4) PW512_CASE(5) PW512_CASE(6) \
                     PW512_CASE(7) PW512_CASE(8) } }
@@ -68,7 +59,7 @@ static inline void pw512_tile(const int rows, const int halves, const int masked
 // One block of `rows` ≤ 8 rows and `width` ≤ 32 pixels, dispatched to a specialised body.
 __attribute__((target("avx512f")))
 static void pw512_block(int rows, int width, int k, const float *a, long rowStride, long colStride,
-                        const float *pack, float *y, long ldy, int accumulate) {
+                        const float *pack, float *y, long ldy) {
     const int rest = width > 16 ? width - 16 : width;
     const __mmask16 last = rest >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << rest) - 1);
     if (width == 32) PW512_SHAPE(2, 0)
@@ -86,14 +77,21 @@ static void pw512(int m, int k, int hw, const float *a, long rowStride, long col
         const int width = hw - p < PW512_COLS ? hw - p : PW512_COLS;
         const __mmask16 m0 = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
         const __mmask16 m1 = width >= 32 ? (__mmask16)0xFFFF : width > 16 ? (__mmask16)((1u << (width - 16)) - 1) : 0;
+        const int ahead = p + PW_PREFETCH_BLOCKS * PW512_COLS < hw;
         for (int j = 0; j < k; j++) {
             const float *xj = x + (long)j * hw + p;
+            if (ahead) { __builtin_prefetch(xj + PW_PREFETCH_BLOCKS * PW512_COLS, 0, 3); __builtin_prefetch(xj + PW_PREFETCH_BLOCKS * PW512_COLS + 16, 0, 3); }
             _mm512_storeu_ps(pack + j * PW512_COLS, _mm512_maskz_loadu_ps(m0, xj));
             _mm512_storeu_ps(pack + j * PW512_COLS + 16, _mm512_maskz_loadu_ps(m1, xj + 16));
         }
+        if (ahead)
+            for (int r = 0; r < m; r++) {
+                float *yr = y + (long)r * hw + p + PW_PREFETCH_BLOCKS * PW512_COLS;
+                __builtin_prefetch(yr, 1, 3); __builtin_prefetch(yr + 16, 1, 3);
+            }
         for (int r = 0; r < m; r += PW512_ROWS) {
             const int rows = m - r < PW512_ROWS ? m - r : PW512_ROWS;
-            pw512_block(rows, width, k, a + r * rowStride, rowStride, colStride, pack, y + (long)r * hw + p, hw, 0);
+            pw512_block(rows, width, k, a + r * rowStride, rowStride, colStride, pack, y + (long)r * hw + p, hw);
         }
     }
 }
@@ -103,15 +101,9 @@ static void pw512(int m, int k, int hw, const float *a, long rowStride, long col
 // Rows [0, rows) × one packed block of 16 columns; an edge block (width < 16) goes through `edge`.
 __attribute__((target("avx2,fma"), always_inline))
 static inline void pw256_tile(const int rows, int k, const float *a, long rowStride, long colStride,
-                              const float *pack, float *y, long ldy, int width, int accumulate) {
+                              const float *pack, float *y, long ldy, int width) {
     __m256 c0[PW256_ROWS], c1[PW256_ROWS];
-    for (int r = 0; r < rows; r++) {
-        if (!accumulate) { c0[r] = _mm256_setzero_ps(); c1[r] = _mm256_setzero_ps(); continue; }
-        const float *yr = y + r * ldy;
-        float edge[PW256_COLS];
-        if (width < PW256_COLS) { for (int q = 0; q < PW256_COLS; q++) edge[q] = q < width ? yr[q] : 0; yr = edge; }
-        c0[r] = _mm256_loadu_ps(yr); c1[r] = _mm256_loadu_ps(yr + 8);
-    }
+    for (int r = 0; r < rows; r++) { c0[r] = _mm256_setzero_ps(); c1[r] = _mm256_setzero_ps(); }
     for (int j = 0; j < k; j++) {
         const __m256 x0 = _mm256_loadu_ps(pack + j * PW256_COLS), x1 = _mm256_loadu_ps(pack + j * PW256_COLS + 8);
         const float *aj = a + j * colStride;
@@ -130,11 +122,11 @@ static inline void pw256_tile(const int rows, int k, const float *a, long rowStr
     }
 }
 
-#define PW256_CASE(R) case R: pw256_tile(R, k, a, rowStride, colStride, pack, y, ldy, width, accumulate); break;
+#define PW256_CASE(R) case R: pw256_tile(R, k, a, rowStride, colStride, pack, y, ldy, width); break;
 
 __attribute__((target("avx2,fma")))
 static void pw256_block(int rows, int width, int k, const float *a, long rowStride, long colStride,
-                        const float *pack, float *y, long ldy, int accumulate) {
+                        const float *pack, float *y, long ldy) {
     switch (rows) { PW256_CASE(1) PW256_CASE(2) PW256_CASE(3) PW256_CASE(4) PW256_CASE(5) PW256_CASE(6) }
 }
 #undef PW256_CASE
@@ -152,7 +144,7 @@ static void pw256(int m, int k, int hw, const float *a, long rowStride, long col
         }
         for (int r = 0; r < m; r += PW256_ROWS) {
             const int rows = m - r < PW256_ROWS ? m - r : PW256_ROWS;
-            pw256_block(rows, width, k, a + r * rowStride, rowStride, colStride, pack, y + (long)r * hw + p, hw, 0);
+            pw256_block(rows, width, k, a + r * rowStride, rowStride, colStride, pack, y + (long)r * hw + p, hw);
         }
     }
 }
@@ -176,49 +168,4 @@ void dp_pointwise_product(int isa, int m, int k, int hw, const float *a, long ro
     if (isa == DP_GEMM_AVX512) pw512(m, k, hw, a, rowStride, colStride, x, y, pack);
     else if (isa == DP_GEMM_AVX2) pw256(m, k, hw, a, rowStride, colStride, x, y, pack);
     else pw_scalar(m, k, hw, a, rowStride, colStride, x, y);
-}
-
-// ---- the weight gradient over a batch --------------------------------------------------------------
-
-// C rows [rowBegin, rowEnd) × columns [colBegin, colEnd) of Σ_t A_t · B_tᵀ: per term and K block,
-// each block of C's columns is packed transposed (K block × columns, from B_t's rows), then every row
-// tile runs on from the chains C holds, A broadcast straight from A_t's rows.
-void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegin, int colEnd, int n, int k, int terms,
-                                  const float *a, long aTermStride, const float *b, long bTermStride,
-                                  float *c, float *pack) {
-    if (rowBegin >= rowEnd || colBegin >= colEnd) return;
-    if (k <= 0 || terms <= 0) {
-        for (int i = rowBegin; i < rowEnd; i++) for (int j = colBegin; j < colEnd; j++) c[(long)i * n + j] = 0;
-        return;
-    }
-    if (isa != DP_GEMM_AVX512 && isa != DP_GEMM_AVX2) {
-        for (int i = rowBegin; i < rowEnd; i++)
-            for (int j = colBegin; j < colEnd; j++) {
-                float s = 0;
-                for (int t = 0; t < terms; t++) {
-                    const float *ai = a + t * aTermStride + (long)i * k, *bj = b + t * bTermStride + (long)j * k;
-                    for (int p = 0; p < k; p++) s = fmaf(ai[p], bj[p], s);
-                }
-                c[(long)i * n + j] = s;
-            }
-        return;
-    }
-    const int wide = isa == DP_GEMM_AVX512, cols = wide ? PW512_COLS : PW256_COLS, rowsPerTile = wide ? PW512_ROWS : PW256_ROWS;
-    for (int t = 0; t < terms; t++) {
-        const float *at = a + t * aTermStride, *bt = b + t * bTermStride;
-        for (int p0 = 0; p0 < k; p0 += PW_KBLOCK) {
-            const int kb = k - p0 < PW_KBLOCK ? k - p0 : PW_KBLOCK, accumulate = t > 0 || p0 > 0;
-            for (int c0 = colBegin; c0 < colEnd; c0 += cols) {
-                const int width = colEnd - c0 < cols ? colEnd - c0 : cols;
-                dp_pack_transposed(cols, width, kb, bt + (long)c0 * k + p0, k, pack);
-                for (int r = rowBegin; r < rowEnd; r += rowsPerTile) {
-                    const int rows = rowEnd - r < rowsPerTile ? rowEnd - r : rowsPerTile;
-                    const float *ar = at + (long)r * k + p0;
-                    float *cr = c + (long)r * n + c0;
-                    if (wide) pw512_block(rows, width, kb, ar, k, 1, pack, cr, n, accumulate);
-                    else pw256_block(rows, width, kb, ar, k, 1, pack, cr, n, accumulate);
-                }
-            }
-        }
-    }
 }

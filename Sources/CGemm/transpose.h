@@ -1,4 +1,4 @@
-// Packing shared by the chain GEMM (gemm.c) and the 1×1 conv's weight gradient (pointwise.c).
+// The chain GEMM's transposed packing (gemm.c).
 #ifndef DARTSPRIME_CGEMM_TRANSPOSE_H
 #define DARTSPRIME_CGEMM_TRANSPOSE_H
 

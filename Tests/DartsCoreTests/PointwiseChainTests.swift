@@ -1,10 +1,10 @@
-// The plain 1×1 conv's kernels (CGemm/pointwise.c, transpose.c) under the chain GEMM's contract: the
+// The plain 1×1 conv's kernels (CGemm/pointwise.c, pointwise_weight_gradient.c): the
 // per-image product on every instruction set this CPU runs gives `chainGemm`'s bits, for row
 // counts around both tiles (8 and 6 rows), pixel counts around both lane widths and blocks, both
 // ways of reading A (the forward's W and the input gradient's Wᵀ), and inputs holding ±0, NaN and
 // products past Float's range (NaNs compare as NaN: which payload survives depends on operand
-// order); the batch weight gradient gives `chainGemm` of the images concatenated along K, for
-// any split of its rows across workers. Their closeness to exact sums is the conv tests' business (ConvTests).
+// order); the batch weight gradient gives, on every instruction set and for any split of C across
+// workers, the 16 lane chains over (image, pixel) and the fixed tree its contract names (CGemm.h). Their closeness to exact sums is the conv tests' business (ConvTests).
 @testable import DartsCore
 import CGemm
 import Testing
@@ -45,8 +45,31 @@ func pointwiseProductMatchesTheChainGemm(_ hw: Int) {
     }
 }
 
-@Test("the batch 1×1 weight gradient is one chain over the images: the chain GEMM of their concatenation",
-      arguments: [(1, 1, 1, 1), (5, 7, 3, 2), (16, 16, 64, 4), (36, 36, 17, 3), (18, 40, 100, 2), (13, 33, 400, 3)])
+/// The weight gradient's contract, element by element: chain l over the pixels p ≡ l (mod 16) of
+/// every term in order, then lanes summed at distance 8, 4, 2, 1.
+private func laneChainReference(m: Int, n: Int, k: Int, terms: Int, a: [Float], aStride: Int,
+                                b: [Float], bStride: Int) -> [Float] {
+    var c = [Float](repeating: 0, count: m * n)
+    for i in 0..<m {
+        for j in 0..<n {
+            var lanes = [Float](repeating: 0, count: 16)
+            for t in 0..<terms {
+                for p in 0..<k { lanes[p % 16].addProduct(a[t * aStride + i * k + p], b[t * bStride + j * k + p]) }
+            }
+            var width = 8
+            while width > 0 {
+                for l in 0..<width { lanes[l] = lanes[l] + lanes[l + width] }
+                width /= 2
+            }
+            c[i * n + j] = lanes[0]
+        }
+    }
+    return c
+}
+
+@Test("the batch 1×1 weight gradient is 16 lane chains over the images and pixels and a fixed tree",
+      arguments: [(1, 1, 1, 1), (5, 7, 3, 2), (16, 16, 64, 4), (36, 36, 17, 3), (18, 40, 100, 2), (13, 33, 400, 3),
+                  (70, 130, 20, 30), (9, 14, 1040, 2)])
 func pointwiseWeightGradientChainsOverTheBatch(_ shape: (Int, Int, Int, Int)) {
     let (m, n, k, terms) = shape
     var rng = PhiloxRandom(seed: UInt64(m * 1000 + n * 10 + k))
@@ -54,14 +77,7 @@ func pointwiseWeightGradientChainsOverTheBatch(_ shape: (Int, Int, Int, Int)) {
     let aStride = m * k + 3, bStride = n * k + 5
     var a = values(aStride * terms, &rng), b = values(bStride * terms, &rng)
     if a.count > 9 { a[8] = .nan }
-    // The terms concatenated along K: A (m × terms·k) and B (n × terms·k).
-    var aCat = [Float](repeating: 0, count: m * terms * k), bCat = [Float](repeating: 0, count: n * terms * k)
-    for t in 0..<terms {
-        for r in 0..<m { for p in 0..<k { aCat[r * terms * k + t * k + p] = a[t * aStride + r * k + p] } }
-        for r in 0..<n { for p in 0..<k { bCat[r * terms * k + t * k + p] = b[t * bStride + r * k + p] } }
-    }
-    var expected = [Float](repeating: 7, count: m * n)
-    chainGemm(transB: true, m: m, n: n, k: terms * k, a: aCat, b: bCat, c: &expected, isa: .scalar)
+    let expected = laneChainReference(m: m, n: n, k: k, terms: terms, a: a, aStride: aStride, b: b, bStride: bStride)
     for isa in isas {
         var c = [Float](repeating: 7, count: m * n)
         chainSumOfProducts(m: m, n: n, k: k, terms: terms, a: a, aTermStride: aStride, b: b, bTermStride: bStride,

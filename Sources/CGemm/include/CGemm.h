@@ -35,13 +35,15 @@ void dp_gated_mixture_row_backward_avx512(const float *w, int active, const floa
                                           const float *grad, float *dState, float *dGates, double *dWeights);
 
 /// Rows [rowBegin, rowEnd) × columns [colBegin, colEnd) of C (· × n, packed) = Σ_{t<terms} A_t · B_tᵀ
-/// with A_t = a + t·aTermStride (· × k, packed) and B_t = b + t·bTermStride (n × k, packed): every
-/// element one FMA chain over (t, p) in order from 0, i.e. the chain GEMM of the terms concatenated
-/// along K. The 1×1 conv's weight gradient over a batch (t the image, A_t its dy, B_t its x).
-/// `pack` holds dp_pointwise_weight_gradient_scratch_count() floats, the caller's worker's own.
+/// with A_t = a + t·aTermStride (· × k, packed) and B_t = b + t·bTermStride (n × k, packed)
+/// (pointwise_weight_gradient.c): every element 16 FMA chains from 0, chain l over the p ≡ l (mod 16)
+/// of t = 0, 1, … in order, then summed pairwise in a fixed tree (chain l + chain l+8, then the
+/// same at distance 4, 2, 1); the same bits on every instruction set and for any block of C. The
+/// 1×1 conv's weight gradient over a batch (t the image, A_t its dy, B_t its x). `scratch` holds
+/// dp_pointwise_weight_gradient_scratch_count() floats, the caller's worker's own.
 void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegin, int colEnd, int n, int k, int terms,
                                   const float *a, long aTermStride, const float *b, long bTermStride,
-                                  float *c, float *pack);
+                                  float *c, float *scratch);
 long dp_pointwise_weight_gradient_scratch_count(void);
 
 /// The 1×1 conv's product on one image (pointwise.c): y (m × hw) = A · x (k × hw) with

@@ -5,9 +5,11 @@
 //   strides so that Aᵀ needs no copy. In the supernet and the evaluation network M, K = 16–256 and
 //   HW = 64–1024: per-image sgemm calls spent as much time zeroing C and packing both operands as
 //   multiplying; this kernel broadcasts A from memory and packs only a K × 32 block of x.
-// - weight gradient over the batch: dW (Cout × Cin) = Σ_n dy_n · x_nᵀ as one chain over (n, p), C's
-//   rows split across the workers (per-image products into slots, summed afterwards, cost a
-//   second pass over Cout × Cin × N floats).
+// - weight gradient over the batch: dW (Cout × Cin) = Σ_n dy_n · x_nᵀ, each element 16 chains over
+//   (n, p ≡ lane mod 16) summed by a fixed tree, so dy's and x's rows are read as they lie (one
+//   chain over (n, p) needed x packed transposed, and ran at a third of the forward's speed at
+//   32 × 32); C's columns or rows split across the workers (per-image products into slots, summed
+//   afterwards, cost a second pass over Cout × Cin × N floats).
 
 import CGemm
 
@@ -25,8 +27,10 @@ func pointwiseProduct(m: Int, k: Int, hw: Int, a: UnsafePointer<Float>, rowStrid
 }
 
 /// c (m × n, packed) = Σ_{t<terms} A_t · B_tᵀ with A_t = a + t·aTermStride (m × k, packed) and
-/// B_t = b + t·bTermStride (n × k, packed): `chainGemm(transB: true)` of the terms concatenated along
-/// K, bit for bit. For the 1×1 conv's weight gradient t is the image, A_t its dy, B_t its x.
+/// B_t = b + t·bTermStride (n × k, packed). Element (i, j) is 16 FMA chains from 0, chain l over
+/// the p ≡ l (mod 16) of t = 0, 1, … in order, then summed pairwise at distance 8, 4, 2, 1
+/// (include/CGemm.h): the same bits on every instruction set and thread count. For the 1×1 conv's
+/// weight gradient t is the image, A_t its dy, B_t its x.
 public func chainSumOfProducts(m: Int, n: Int, k: Int, terms: Int, a: UnsafePointer<Float>, aTermStride: Int,
                                b: UnsafePointer<Float>, bTermStride: Int, c: UnsafeMutablePointer<Float>,
                                isa: VectorISA = .current) {
@@ -35,12 +39,12 @@ public func chainSumOfProducts(m: Int, n: Int, k: Int, terms: Int, a: UnsafePoin
     let code = isa.code
     let split = pointwiseWeightGradientSplit(m: m, n: n, workers: DartsCore.threadCount)
     DartsCore.parallelFor(split.units) { range in
-        let pack = UnsafeMutablePointer<Float>.allocate(capacity: Int(dp_pointwise_weight_gradient_scratch_count()))
-        defer { pack.deallocate() }
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(dp_pointwise_weight_gradient_scratch_count()))
+        defer { scratch.deallocate() }
         let (rows, columns) = split.block(range)
         dp_pointwise_weight_gradient(code, Int32(rows.lowerBound), Int32(rows.upperBound), Int32(columns.lowerBound),
                                      Int32(columns.upperBound), Int32(n), Int32(k), Int32(terms),
-                                     a, aTermStride, b, bTermStride, c, pack)
+                                     a, aTermStride, b, bTermStride, c, scratch)
     }
 }
 
