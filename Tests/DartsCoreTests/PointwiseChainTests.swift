@@ -99,11 +99,12 @@ func pointwiseWeightGradientChainsOverTheBatch(_ shape: (Int, Int, Int, Int)) {
     }
 }
 
-@Test("the weight gradient's split: columns when every worker gets two 16-column halves, else rows; every element once")
+@Test("the weight gradient's split: whole tiles by columns or rows, the smaller largest worker; every element once")
 func pointwiseWeightGradientSplitCoversC() {
-    #expect(pointwiseWeightGradientSplit(m: 36, n: 144, workers: 2).byColumns)
-    #expect(pointwiseWeightGradientSplit(m: 36, n: 64, workers: 2).byColumns)
-    #expect(!pointwiseWeightGradientSplit(m: 36, n: 48, workers: 2).byColumns)
+    #expect(pointwiseWeightGradientSplit(m: 36, n: 144, workers: 2).byColumns)  // 36 × 72 each
+    #expect(pointwiseWeightGradientSplit(m: 36, n: 36, workers: 2).byColumns)  // 36 × 18, not 20 × 36
+    #expect(!pointwiseWeightGradientSplit(m: 36, n: 64, workers: 2).byColumns)  // 20 × 64, not 36 × 36
+    #expect(!pointwiseWeightGradientSplit(m: 16, n: 16, workers: 2).byColumns)  // 8 × 16, not 16 × 12
     #expect(pointwiseWeightGradientSplit(m: 16, n: 16, workers: 1).byColumns)
     for (m, n, workers) in [(36, 144, 2), (16, 16, 2), (17, 40, 3), (5, 200, 4)] {
         let split = pointwiseWeightGradientSplit(m: m, n: n, workers: workers)

@@ -1,6 +1,8 @@
 // Batch normalisation over (N, spatial) per channel of x viewed as (N, C, S), S = H·W (or 1).
 // Statistics are summed in Double per channel, in fixed order; parallel over channels.
 
+import CGemm
+
 /// Sizes of one batch-norm call: x is (n, c, s).
 public struct BatchNormGeometry: Equatable, Sendable {
     public var n: Int, c: Int, s: Int
@@ -24,6 +26,15 @@ public func batchNormForwardTraining(_ g: BatchNormGeometry, x: UnsafePointer<Fl
 }
 
 /// The plane kernel: each channel's planes in turn (for g.s == 1 the rows kernel gives its bits faster).
+/// Asks for the plane after (image i, channel ch) in a worker's walk over `channels` (the next
+/// image's, else the next channel's first): planes lie C·S floats apart, a jump the hardware
+/// prefetchers do not follow, and each pass over a channel starts from DRAM.
+@inline(__always)
+private func prefetchNextPlane(_ base: UnsafePointer<Float>, i: Int, ch: Int, _ g: BatchNormGeometry, _ channels: Range<Int>) {
+    if i + 1 < g.n { dp_prefetch(base + ((i + 1) * g.c + ch) * g.s, g.s) }
+    else if ch + 1 < channels.upperBound { dp_prefetch(base + (ch + 1) * g.s, g.s) }
+}
+
 func batchNormPlanesForwardTraining(_ g: BatchNormGeometry, x: UnsafePointer<Float>,
                                     gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, eps: Float,
                                     y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
@@ -33,7 +44,10 @@ func batchNormPlanesForwardTraining(_ g: BatchNormGeometry, x: UnsafePointer<Flo
     DartsCore.parallelFor(c) { channels in
         for ch in channels {
             var sum = 0.0
-            for i in 0..<n { sum += simdSum(x + (i * c + ch) * s, s) }
+            for i in 0..<n {
+                prefetchNextPlane(x, i: i, ch: ch, g, channels)
+                sum += simdSum(x + (i * c + ch) * s, s)
+            }
             let mu = sum / m
             // Centred on the Float mean: Σ(x − μf)² = Σ(x − μ)² + m(μ − μf)², the last term removed.
             let muF = Float(mu), shift = mu - Double(muF)
@@ -99,6 +113,8 @@ func batchNormPlanesBackward(_ g: BatchNormGeometry, training: Bool, x: UnsafePo
             let mu = mean[ch], inv = invStd[ch]
             var sdy = 0.0, sdyx = 0.0
             for i in 0..<n {
+                prefetchNextPlane(dy, i: i, ch: ch, g, channels)
+                prefetchNextPlane(x, i: i, ch: ch, g, channels)
                 let (a, b) = simdSumAndCenteredDot(dy + (i * c + ch) * s, x + (i * c + ch) * s, s, mu)
                 sdy += a; sdyx += b
             }

@@ -48,13 +48,12 @@ public func chainSumOfProducts(m: Int, n: Int, k: Int, terms: Int, a: UnsafePoin
     }
 }
 
-/// How the workers share C. Each packs B_t's rows for the columns it computes, so splitting the
-/// columns (in 16-column halves of the AVX-512 tile) packs each B_t once; that needs two halves per
-/// worker to balance. Otherwise the rows are split (in 6-row units: whole AVX2 tiles) and every
-/// worker packs all of B_t. Neither changes a bit: each element is computed whole by one worker.
+/// How the workers share C: in whole tiles of the kernel (4 rows × 6 columns on AVX-512, 2 × 3 on
+/// AVX2), by columns or by rows, whichever leaves the largest worker the fewest elements (columns
+/// on a tie). Neither changes a bit: each element is computed whole by one worker.
 struct PointwiseWeightGradientSplit {
     let m: Int, n: Int, byColumns: Bool
-    static let columnUnit = 16, rowUnit = 6
+    static let columnUnit = 6, rowUnit = 4
     var units: Int { byColumns ? (n + Self.columnUnit - 1) / Self.columnUnit : (m + Self.rowUnit - 1) / Self.rowUnit }
 
     func block(_ units: Range<Int>) -> (rows: Range<Int>, columns: Range<Int>) {
@@ -64,6 +63,11 @@ struct PointwiseWeightGradientSplit {
 }
 
 func pointwiseWeightGradientSplit(m: Int, n: Int, workers: Int) -> PointwiseWeightGradientSplit {
-    let halves = (n + PointwiseWeightGradientSplit.columnUnit - 1) / PointwiseWeightGradientSplit.columnUnit
-    return PointwiseWeightGradientSplit(m: m, n: n, byColumns: workers == 1 || halves >= 2 * workers)
+    // The largest of `workers` contiguous chunks of `count` in units (parallelFor's partition).
+    func largest(_ count: Int, _ unit: Int) -> Int {
+        let units = (count + unit - 1) / unit, k = max(1, min(workers, units))
+        return min(count, ((units + k - 1) / k) * unit)
+    }
+    let columns = PointwiseWeightGradientSplit.columnUnit, rows = PointwiseWeightGradientSplit.rowUnit
+    return PointwiseWeightGradientSplit(m: m, n: n, byColumns: m * largest(n, columns) <= largest(m, rows) * n)
 }
