@@ -36,6 +36,7 @@ struct DartsPrime: ParsableCommand {
 
     /// Replaces ArgumentParser's `main` with the tool's one exit path (CommandExit.swift).
     static func main() {
+        HugePageHeap.reexecIfUseful()
         CommandExit.run(self)
     }
 }
