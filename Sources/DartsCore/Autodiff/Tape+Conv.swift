@@ -59,3 +59,78 @@ extension Tape {
         }
     }
 }
+
+extension Tape {
+    /// pointwise(depthwise(x)), or of relu(x) with `reluInput`: the separable and dilated convs'
+    /// depthwise → 1×1 as one node, the same values and gradients, bit for bit, as
+    /// `conv2d(conv2d(x, weight: depthwiseWeight, …, groups: C, reluInput:), weight: pointwiseWeight)`.
+    /// The forward pass runs image by image (Kernels/Separable.swift), so the depthwise output is
+    /// never written over the batch; the reverse pass recomputes it for the 1×1 weight gradient, as
+    /// the two-node form does. Shapes the fused kernel does not take go through the two nodes.
+    public func separableConv2d(_ x: Var, depthwiseWeight: Var, pointwiseWeight: Var, stride: Int = 1,
+                                padding: Int = 0, dilation: Int = 1, reluInput: Bool = false) -> Var {
+        let vx = value(x), vd = value(depthwiseWeight), vp = value(pointwiseWeight)
+        precondition(vx.rank == 4 && vd.rank == 4 && vp.rank == 4,
+                     "separableConv2d: x \(vx.shape), weights \(vd.shape), \(vp.shape) must be rank 4")
+        let c = vx.shape[1]
+        precondition(vd.shape[0] == c && vd.shape[1] == 1,
+                     "separableConv2d: depthwise weight \(vd.shape) does not fit input \(vx.shape)")
+        let dg = ConvGeometry(n: vx.shape[0], cin: c, h: vx.shape[2], w: vx.shape[3], cout: c,
+                              kh: vd.shape[2], kw: vd.shape[3], stride: stride, padding: padding,
+                              dilation: dilation, groups: c)
+        let pg = ConvGeometry(n: dg.n, cin: vp.shape[1], h: dg.oh, w: dg.ow, cout: vp.shape[0],
+                              kh: vp.shape[2], kw: vp.shape[3], stride: 1, padding: 0, dilation: 1, groups: 1)
+        guard canFuseSeparable(depthwise: dg, pointwise: pg) else {
+            let h = conv2d(x, weight: depthwiseWeight, stride: stride, padding: padding, dilation: dilation,
+                           groups: c, reluInput: reluInput)
+            return conv2d(h, weight: pointwiseWeight)
+        }
+        let out = Tensor.build([pg.n, pg.cout, pg.oh, pg.ow]) { dst in
+            vx.withUnsafeBufferPointer { px in vd.withUnsafeBufferPointer { pd in vp.withUnsafeBufferPointer { pp in
+                separableConvForward(depthwise: dg, pointwise: pg, x: px.baseAddress!, depthwiseWeight: pd.baseAddress!,
+                                     pointwiseWeight: pp.baseAddress!, out: dst.baseAddress!, reluInput: reluInput)
+            } } }
+        }
+        let (nx, nd, np) = (needs[x.id], needs[depthwiseWeight.id], needs[pointwiseWeight.id])
+        // The depthwise output's gradient is needed for x's or the depthwise weight's; the
+        // depthwise output itself (recomputed from x) for the 1×1 weight's.
+        let nh = nx || nd
+        let keptX: Tensor? = nd || np || (reluInput && nx) ? vx : nil
+        let (xShape, hShape) = (vx.shape, [dg.n, dg.cout, dg.oh, dg.ow])
+        return record(out, inputs: [x, depthwiseWeight, pointwiseWeight]) {
+            { dy, s in
+                // The kernels overwrite every gradient, so no zero fill.
+                var dh = nh ? Tensor.build(hShape) { _ in } : nil
+                var dp = np ? Tensor.build(vp.shape) { _ in } : nil
+                do {
+                    let h = np ? Tensor.build(hShape) { dst in
+                        keptX!.withUnsafeBufferPointer { px in vd.withUnsafeBufferPointer { pd in
+                            conv2dForward(dg, x: px.baseAddress!, weight: pd.baseAddress!, out: dst.baseAddress!,
+                                          reluInput: reluInput)
+                        } }
+                    } : Tensor(shape: [0])  // unused when the 1×1 weight needs no gradient
+                    h.withUnsafeBufferPointer { ph in vp.withUnsafeBufferPointer { pp in dy.withUnsafeBufferPointer { pdy in
+                        withOptionalPointer(&dh) { dhp in withOptionalPointer(&dp) { dpp in
+                            conv2dBackward(pg, x: ph.baseAddress ?? pdy.baseAddress!, weight: pp.baseAddress!,
+                                           dy: pdy.baseAddress!, dx: dhp, dw: dpp)
+                        } }
+                    } } }
+                }  // the recomputed depthwise output goes before the depthwise backward pass
+                if let dh {
+                    var dx = nx ? Tensor.build(xShape) { _ in } : nil
+                    var dd = nd ? Tensor.build(vd.shape) { _ in } : nil
+                    let xv = keptX ?? Tensor(shape: [0])  // x unused when neither dd nor a relu mask is needed
+                    xv.withUnsafeBufferPointer { px in vd.withUnsafeBufferPointer { pd in dh.withUnsafeBufferPointer { pdh in
+                        withOptionalPointer(&dx) { dxp in withOptionalPointer(&dd) { ddp in
+                            conv2dBackward(dg, x: px.baseAddress ?? pdh.baseAddress!, weight: pd.baseAddress!,
+                                           dy: pdh.baseAddress!, dx: dxp, dw: ddp, reluInput: reluInput)
+                        } }
+                    } } }
+                    if let dx { s.add(x, dx) }
+                    if let dd { s.add(depthwiseWeight, dd) }
+                }
+                if let dp { s.add(pointwiseWeight, dp) }
+            }
+        }
+    }
+}

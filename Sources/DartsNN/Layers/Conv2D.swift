@@ -31,4 +31,15 @@ public struct Conv2D {
         tape.conv2d(x, weight: tape.parameter(weight, requiresGrad: mode.weightsRequireGrad),
                     stride: stride, padding: padding, dilation: dilation, groups: groups, reluInput: true)
     }
+
+    /// pointwise(self(relu(x))) for a depthwise `self` and a 1×1 `pointwise`, as one tape node
+    /// (`Tape.separableConv2d`, run image by image): the values and gradients of the two convs in turn.
+    public func callAsFunction(reluOf x: Var, then pointwise: Conv2D, _ tape: Tape, _ mode: ForwardMode) -> Var {
+        precondition(pointwise.stride == 1 && pointwise.padding == 0 && pointwise.dilation == 1 && pointwise.groups == 1,
+                     "Conv2D: the conv after a depthwise one must be a plain 1×1 conv")
+        let depthwiseWeight = tape.parameter(weight, requiresGrad: mode.weightsRequireGrad)
+        let pointwiseWeight = tape.parameter(pointwise.weight, requiresGrad: mode.weightsRequireGrad)
+        return tape.separableConv2d(x, depthwiseWeight: depthwiseWeight, pointwiseWeight: pointwiseWeight,
+                                    stride: stride, padding: padding, dilation: dilation, reluInput: true)
+    }
 }

@@ -17,6 +17,6 @@ public struct DilConv {
     }
 
     public func callAsFunction(_ x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
-        bn(pointwise(depthwise(reluOf: x, tape, mode), tape, mode), tape, mode)
+        bn(depthwise(reluOf: x, then: pointwise, tape, mode), tape, mode)
     }
 }

@@ -23,7 +23,7 @@ public struct SepConv {
     }
 
     public func callAsFunction(_ x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
-        let h = bn1(pointwise1(depthwise1(reluOf: x, tape, mode), tape, mode), tape, mode)
-        return bn2(pointwise2(depthwise2(reluOf: h, tape, mode), tape, mode), tape, mode)
+        let h = bn1(depthwise1(reluOf: x, then: pointwise1, tape, mode), tape, mode)
+        return bn2(depthwise2(reluOf: h, then: pointwise2, tape, mode), tape, mode)
     }
 }
