@@ -3,7 +3,7 @@
 // Contract (include/CGemm.h): element (i, j) is 16 fused multiply-add chains, chain l over the
 // pixels p ≡ l (mod 16) of image 0, 1, … in order from 0, summed by a fixed tree (l + l+8, then
 // + 4, + 2, + 1). Lanes of a 512-bit register are those chains, so A's and B's rows are read as
-// they lie (no transposed pack), and AVX-512, AVX2 (two 8-lane halves) and scalar code give the
+// they lie (no transposed pack), and AVX-512, AVX2 (one 8-lane half at a time) and scalar code give the
 // same bits, whichever rows and columns a worker computes.
 //
 // Blocking: at 32 × 32 an image's 36 rows are 4 KB apart and the batch's dy and x are 28 MB, so
@@ -28,7 +28,7 @@
 // block's first column tile, B's with its first row tile), and whether images follow this group.
 enum { PWG_FETCH_A = 1, PWG_FETCH_B = 2, PWG_FETCH_MORE = 4 };
 
-#define PWG256_ROWS 2
+#define PWG256_ROWS 4
 #define PWG256_COLS 3
 
 long dp_pointwise_weight_gradient_scratch_count(void) { return (long)PWG_BLOCK * PWG_LANES; }
@@ -95,46 +95,80 @@ static void pwg512_block(int rows, int cols, int k, int images, const float *a, 
 
 // ---- AVX2 ----------------------------------------------------------------------------------------
 
-// As pwg512_tile, each element's 16 chains in two 8-lane halves.
+// 4 rows × 3 columns of C, one 8-lane half of each element's 16 chains at a time: 12 accumulators,
+// B's 3 rows and one A row in the other 4 of the 16 registers (7 loads per 12 FMAs; both halves at
+// once allowed only 2 × 3 elements, 10 loads per 12). The second half runs over the same pixels
+// while their lines are still in L1: over the whole image group when it is short, otherwise per
+// chunk of PWG256_CHUNK 16-pixel blocks (7 rows × 2 KB).
+#define PWG256_CHUNK 32
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void pwg256_half(const int R, const int S, const int h, int v0, int v1, int rest, const int *lanes,
+                               const float *at, const float *bt, long k, __m256 s[PWG256_ROWS][PWG256_COLS]) {
+    for (int v = v0; v < v1; v++) {
+        const long o = (long)v * PWG_LANES + 8 * h;
+        __m256 y[PWG256_COLS];
+        for (int c = 0; c < S; c++) y[c] = _mm256_loadu_ps(bt + (long)c * k + o);
+        for (int r = 0; r < R; r++) {
+            const __m256 x = _mm256_loadu_ps(at + (long)r * k + o);
+            for (int c = 0; c < S; c++) s[r][c] = _mm256_fmadd_ps(x, y[c], s[r][c]);
+        }
+    }
+    if (rest > 8 * h) {
+        // Lanes past the plane are left alone (not fma(0, 0, s), which turns −0 into +0).
+        const long o = (long)v1 * PWG_LANES + 8 * h;
+        const __m256i m = _mm256_loadu_si256((const __m256i *)(lanes + 8 * h));
+        __m256 y[PWG256_COLS];
+        for (int c = 0; c < S; c++) y[c] = _mm256_maskload_ps(bt + (long)c * k + o, m);
+        for (int r = 0; r < R; r++) {
+            const __m256 x = _mm256_maskload_ps(at + (long)r * k + o, m);
+            for (int c = 0; c < S; c++)
+                s[r][c] = _mm256_blendv_ps(s[r][c], _mm256_fmadd_ps(x, y[c], s[r][c]), _mm256_castsi256_ps(m));
+        }
+    }
+}
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void pwg256_load(const int R, const int S, const int h, int zero, const float *acc, long accStride,
+                               __m256 s[PWG256_ROWS][PWG256_COLS]) {
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < S; c++)
+            s[r][c] = zero ? _mm256_setzero_ps() : _mm256_loadu_ps(acc + (r * accStride + c) * PWG_LANES + 8 * h);
+}
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void pwg256_store(const int R, const int S, const int h, float *acc, long accStride,
+                                __m256 s[PWG256_ROWS][PWG256_COLS]) {
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < S; c++) _mm256_storeu_ps(acc + (r * accStride + c) * PWG_LANES + 8 * h, s[r][c]);
+}
+
+// As pwg512_tile: rows [0, R) of A × rows [0, S) of B over `images` images, chains at acc.
 __attribute__((target("avx2,fma"), always_inline))
 static inline void pwg256_tile(const int R, const int S, int k, int images, const float *a, long aTerm,
                                const float *b, long bTerm, float *acc, long accStride, int first) {
-    __m256 s[2][PWG256_ROWS][PWG256_COLS];
-    for (int h = 0; h < 2; h++)
-        for (int r = 0; r < R; r++)
-            for (int c = 0; c < S; c++)
-                s[h][r][c] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(acc + (r * accStride + c) * PWG_LANES + 8 * h);
     const int full = k / PWG_LANES, rest = k % PWG_LANES;
     int lanes[PWG_LANES];
     for (int l = 0; l < PWG_LANES; l++) lanes[l] = l < rest ? -1 : 0;
-    for (int t = 0; t < images; t++) {
-        const float *at = a + t * aTerm, *bt = b + t * bTerm;
-        for (int v = 0; v < full; v++)
-            for (int h = 0; h < 2; h++) {
-                const long o = v * PWG_LANES + 8 * h;
-                __m256 x[PWG256_ROWS];
-                for (int r = 0; r < R; r++) x[r] = _mm256_loadu_ps(at + (long)r * k + o);
-                for (int c = 0; c < S; c++) {
-                    const __m256 y = _mm256_loadu_ps(bt + (long)c * k + o);
-                    for (int r = 0; r < R; r++) s[h][r][c] = _mm256_fmadd_ps(x[r], y, s[h][r][c]);
-                }
-            }
-        if (rest)
-            for (int h = 0; h < 2; h++) {
-                const long o = full * PWG_LANES + 8 * h;
-                const __m256i m = _mm256_loadu_si256((const __m256i *)(lanes + 8 * h));
-                __m256 x[PWG256_ROWS];
-                for (int r = 0; r < R; r++) x[r] = _mm256_maskload_ps(at + (long)r * k + o, m);
-                for (int c = 0; c < S; c++) {
-                    const __m256 y = _mm256_maskload_ps(bt + (long)c * k + o, m);
-                    for (int r = 0; r < R; r++)
-                        s[h][r][c] = _mm256_blendv_ps(s[h][r][c], _mm256_fmadd_ps(x[r], y, s[h][r][c]), _mm256_castsi256_ps(m));
-                }
-            }
+    __m256 s[PWG256_ROWS][PWG256_COLS];
+    if (full < PWG256_CHUNK) {
+        for (int h = 0; h < 2; h++) {
+            pwg256_load(R, S, h, first, acc, accStride, s);
+            for (int t = 0; t < images; t++)
+                pwg256_half(R, S, h, 0, full, rest, lanes, a + t * aTerm, b + t * bTerm, k, s);
+            pwg256_store(R, S, h, acc, accStride, s);
+        }
+        return;
     }
-    for (int h = 0; h < 2; h++)
-        for (int r = 0; r < R; r++)
-            for (int c = 0; c < S; c++) _mm256_storeu_ps(acc + (r * accStride + c) * PWG_LANES + 8 * h, s[h][r][c]);
+    for (int t = 0; t < images; t++)
+        for (int v0 = 0; v0 < full; v0 += PWG256_CHUNK) {
+            const int v1 = full - v0 < PWG256_CHUNK ? full : v0 + PWG256_CHUNK;
+            for (int h = 0; h < 2; h++) {
+                pwg256_load(R, S, h, first && t == 0 && v0 == 0, acc, accStride, s);
+                pwg256_half(R, S, h, v0, v1, v1 == full ? rest : 0, lanes, a + t * aTerm, b + t * bTerm, k, s);
+                pwg256_store(R, S, h, acc, accStride, s);
+            }
+        }
 }
 
 #define PWG256_CASE(R, S) case (R) * 8 + (S): pwg256_tile(R, S, k, images, a, aTerm, b, bTerm, acc, accStride, first); break;
@@ -143,7 +177,7 @@ static inline void pwg256_tile(const int R, const int S, int k, int images, cons
 __attribute__((target("avx2,fma")))
 static void pwg256_block(int rows, int cols, int k, int images, const float *a, long aTerm, const float *b,
                          long bTerm, float *acc, long accStride, int first) {
-    switch (rows * 8 + cols) { PWG256_ROW(1) PWG256_ROW(2) }
+    switch (rows * 8 + cols) { PWG256_ROW(1) PWG256_ROW(2) PWG256_ROW(3) PWG256_ROW(4) }
 }
 #undef PWG256_ROW
 #undef PWG256_CASE

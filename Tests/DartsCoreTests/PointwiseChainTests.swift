@@ -69,7 +69,7 @@ private func laneChainReference(m: Int, n: Int, k: Int, terms: Int, a: [Float], 
 
 @Test("the batch 1×1 weight gradient is 16 lane chains over the images and pixels and a fixed tree",
       arguments: [(1, 1, 1, 1), (5, 7, 3, 2), (16, 16, 64, 4), (36, 36, 17, 3), (18, 40, 100, 2), (13, 33, 400, 3),
-                  (70, 130, 20, 30), (9, 14, 1040, 2)])
+                  (70, 130, 20, 30), (9, 14, 1040, 2), (6, 5, 1100, 2)])
 func pointwiseWeightGradientChainsOverTheBatch(_ shape: (Int, Int, Int, Int)) {
     let (m, n, k, terms) = shape
     var rng = PhiloxRandom(seed: UInt64(m * 1000 + n * 10 + k))

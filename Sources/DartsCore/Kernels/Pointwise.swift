@@ -48,7 +48,7 @@ public func chainSumOfProducts(m: Int, n: Int, k: Int, terms: Int, a: UnsafePoin
     }
 }
 
-/// How the workers share C: in whole tiles of the kernel (4 rows × 6 columns on AVX-512, 2 × 3 on
+/// How the workers share C: in whole tiles of the kernel (4 rows × 6 columns on AVX-512, 4 × 3 on
 /// AVX2), by columns or by rows, whichever leaves the largest worker the fewest elements (columns
 /// on a tie). Neither changes a bit: each element is computed whole by one worker.
 struct PointwiseWeightGradientSplit {
