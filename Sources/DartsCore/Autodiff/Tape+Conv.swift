@@ -43,16 +43,9 @@ extension Tape {
         }
         return record(out, inputs: [x, weight]) {
             { dy, s in
-                // The kernels overwrite both, so no zero fill.
-                var dx = nx ? Tensor.build(xShape) { _ in } : nil
-                var dw = nw ? Tensor.build(vw.shape) { _ in } : nil
                 let xv = keptX ?? recipe?() ?? Tensor(shape: [0])  // x unused when dw is nil (and no relu input)
-                xv.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in dy.withUnsafeBufferPointer { pdy in
-                    withOptionalPointer(&dx) { dxp in withOptionalPointer(&dw) { dwp in
-                        conv2dBackward(g, x: px.baseAddress ?? pdy.baseAddress!, weight: pw.baseAddress!,
-                                       dy: pdy.baseAddress!, dx: dxp, dw: dwp, reluInput: reluInput)
-                    } }
-                } } }
+                let (dx, dw) = convGradients(g, x: xv, xShape: xShape, weight: vw, dy: dy, wantX: nx, wantWeight: nw,
+                                             reluInput: reluInput)
                 if let dx { s.add(x, dx) }
                 if let dw { s.add(weight, dw) }
             }
@@ -99,9 +92,8 @@ extension Tape {
         let (xShape, hShape) = (vx.shape, [dg.n, dg.cout, dg.oh, dg.ow])
         return record(out, inputs: [x, depthwiseWeight, pointwiseWeight]) {
             { dy, s in
-                // The kernels overwrite every gradient, so no zero fill.
-                var dh = nh ? Tensor.build(hShape) { _ in } : nil
-                var dp = np ? Tensor.build(vp.shape) { _ in } : nil
+                // The recomputed depthwise output dies before the depthwise backward pass.
+                var (dh, dp): (Tensor?, Tensor?) = (nil, nil)
                 do {
                     let h = np ? Tensor.build(hShape) { dst in
                         keptX!.withUnsafeBufferPointer { px in vd.withUnsafeBufferPointer { pd in
@@ -109,23 +101,12 @@ extension Tape {
                                           reluInput: reluInput)
                         } }
                     } : Tensor(shape: [0])  // unused when the 1×1 weight needs no gradient
-                    h.withUnsafeBufferPointer { ph in vp.withUnsafeBufferPointer { pp in dy.withUnsafeBufferPointer { pdy in
-                        withOptionalPointer(&dh) { dhp in withOptionalPointer(&dp) { dpp in
-                            conv2dBackward(pg, x: ph.baseAddress ?? pdy.baseAddress!, weight: pp.baseAddress!,
-                                           dy: pdy.baseAddress!, dx: dhp, dw: dpp)
-                        } }
-                    } } }
-                }  // the recomputed depthwise output goes before the depthwise backward pass
+                    (dh, dp) = convGradients(pg, x: h, xShape: hShape, weight: vp, dy: dy, wantX: nh, wantWeight: np)
+                }
                 if let dh {
-                    var dx = nx ? Tensor.build(xShape) { _ in } : nil
-                    var dd = nd ? Tensor.build(vd.shape) { _ in } : nil
                     let xv = keptX ?? Tensor(shape: [0])  // x unused when neither dd nor a relu mask is needed
-                    xv.withUnsafeBufferPointer { px in vd.withUnsafeBufferPointer { pd in dh.withUnsafeBufferPointer { pdh in
-                        withOptionalPointer(&dx) { dxp in withOptionalPointer(&dd) { ddp in
-                            conv2dBackward(dg, x: px.baseAddress ?? pdh.baseAddress!, weight: pd.baseAddress!,
-                                           dy: pdh.baseAddress!, dx: dxp, dw: ddp, reluInput: reluInput)
-                        } }
-                    } } }
+                    let (dx, dd) = convGradients(dg, x: xv, xShape: xShape, weight: vd, dy: dh, wantX: nx, wantWeight: nd,
+                                                 reluInput: reluInput)
                     if let dx { s.add(x, dx) }
                     if let dd { s.add(depthwiseWeight, dd) }
                 }
@@ -133,4 +114,22 @@ extension Tape {
             }
         }
     }
+}
+
+/// `conv2dBackward` of `g` into new tensors: the gradient of x (shape `xShape`) if `wantX`, of the
+/// weight if `wantWeight`. `x` may be empty where the kernels do not read it (no weight gradient
+/// and no relu input).
+private func convGradients(_ g: ConvGeometry, x: Tensor, xShape: [Int], weight: Tensor, dy: Tensor, wantX: Bool,
+                           wantWeight: Bool, reluInput: Bool = false) -> (dx: Tensor?, dw: Tensor?) {
+    if !wantX && !wantWeight { return (nil, nil) }
+    // The kernels overwrite both, so no zero fill.
+    var dx = wantX ? Tensor.build(xShape) { _ in } : nil
+    var dw = wantWeight ? Tensor.build(weight.shape) { _ in } : nil
+    x.withUnsafeBufferPointer { px in weight.withUnsafeBufferPointer { pw in dy.withUnsafeBufferPointer { pdy in
+        withOptionalPointer(&dx) { dxp in withOptionalPointer(&dw) { dwp in
+            conv2dBackward(g, x: px.baseAddress ?? pdy.baseAddress!, weight: pw.baseAddress!,
+                           dy: pdy.baseAddress!, dx: dxp, dw: dwp, reluInput: reluInput)
+        } }
+    } } }
+    return (dx, dw)
 }
