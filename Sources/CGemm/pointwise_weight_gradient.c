@@ -245,3 +245,35 @@ void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegi
         }
     }
 }
+
+// ---- chains continued by the caller ----------------------------------------------------------------
+
+void dp_pointwise_weight_gradient_continue(int isa, int m, int n, int k, int terms, const float *a, long aTermStride,
+                                           const float *b, long bTermStride, float *chains, int first, int fetchNext) {
+    if (m <= 0 || n <= 0 || terms <= 0) return;
+    if (k <= 0) {
+        if (first) memset(chains, 0, (size_t)m * n * PWG_LANES * sizeof(float));
+        return;
+    }
+    const int wide = isa == DP_GEMM_AVX512, vector = wide || isa == DP_GEMM_AVX2;
+    const int tileRows = !vector ? 1 : wide ? PWG512_ROWS : PWG256_ROWS;
+    const int tileCols = !vector ? 1 : wide ? PWG512_COLS : PWG256_COLS;
+    for (int i = 0; i < m; i += tileRows) {
+        const int rows = m - i < tileRows ? m - i : tileRows;
+        for (int j = 0; j < n; j += tileCols) {
+            const int cols = n - j < tileCols ? n - j : tileCols;
+            float *acc = chains + ((long)i * n + j) * PWG_LANES;
+            const float *ai = a + (long)i * k, *bj = b + (long)j * k;
+            // Only A's next image exists yet (B is the caller's, computed per group).
+            const int fetch = j == 0 && fetchNext ? PWG_FETCH_A | PWG_FETCH_MORE : 0;
+            if (wide) pwg512_block(rows, cols, k, terms, ai, aTermStride, bj, bTermStride, acc, n, first, fetch);
+            else if (vector) pwg256_block(rows, cols, k, terms, ai, aTermStride, bj, bTermStride, acc, n, first);
+            else pwg_scalar_element(k, terms, ai, aTermStride, bj, bTermStride, acc, first);
+        }
+    }
+}
+
+void dp_pointwise_weight_gradient_finish(int m, int n, const float *chains, float *c, long ldc) {
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) c[(long)i * ldc + j] = pwg_tree(chains + ((long)i * n + j) * PWG_LANES);
+}

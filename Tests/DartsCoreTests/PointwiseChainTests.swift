@@ -96,6 +96,32 @@ func pointwiseWeightGradientChainsOverTheBatch(_ shape: (Int, Int, Int, Int)) {
             }
             #expect(parts.map(bits) == expected.map(bits), "\(isa), blocks of \(rowsPerBlock) × \(columnsPerBlock)")
         }
+        // Continued by the caller (the separable conv's backward sweep): B's column ranges, each
+        // with its own chains, fed a group of images at a time, give the same C.
+        for (columnsPerRange, group) in [(n, 1), (max(1, n / 3), 2), (7, terms)] {
+            var parts = [Float](repeating: 7, count: m * n)
+            for c0 in stride(from: 0, to: n, by: columnsPerRange) {
+                let width = min(columnsPerRange, n - c0)
+                var chains = [Float](repeating: .nan, count: m * width * 16)
+                for t0 in stride(from: 0, to: terms, by: group) {
+                    let images = min(group, terms - t0)
+                    // B's rows of this range, as the sweep's per-worker buffer holds them.
+                    var rangeB = [Float](repeating: 0, count: images * width * k)
+                    for t in 0..<images { for j in 0..<width { for p in 0..<k {
+                        rangeB[(t * width + j) * k + p] = b[(t0 + t) * bStride + (c0 + j) * k + p]
+                    } } }
+                    a.withUnsafeBufferPointer { pa in
+                        dp_pointwise_weight_gradient_continue(isa.code, Int32(m), Int32(width), Int32(k), Int32(images),
+                                                              pa.baseAddress! + t0 * aStride, aStride, rangeB, width * k,
+                                                              &chains, t0 == 0 ? 1 : 0, t0 + images < terms ? 1 : 0)
+                    }
+                }
+                parts.withUnsafeMutableBufferPointer { pc in
+                    dp_pointwise_weight_gradient_finish(Int32(m), Int32(width), chains, pc.baseAddress! + c0, n)
+                }
+            }
+            #expect(parts.map(bits) == expected.map(bits), "\(isa), continued: columns \(columnsPerRange), groups of \(group)")
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 // The depthwise → 1×1 conv as one node (`Tape.separableConv2d`, the separable and dilated convs'):
-// gradients match finite differences, and values and every gradient are bit for bit those of the
-// two `conv2d` nodes in turn, for strides 1 and 2, dilation, both kernel sizes, with and without
+// gradients match finite differences, and values and every gradient (the fused backward sweep's)
+// are bit for bit those of the two `conv2d` nodes in turn, for strides 1 and 2, dilation, both kernel sizes, with and without
 // the relu input, and with only some inputs requiring a gradient (the α-only and weight-only steps).
 @testable import DartsCore
 import Testing
@@ -20,6 +20,11 @@ private let separableCases: [SeparableCase] = [
     SeparableCase(n: 2, c: 7, h: 11, w: 10, cout: 9, k: 5, stride: 1, padding: 2, dilation: 1),
     // The shapes of the paper's stage 3 (8 × 8 planes, more channels than one kernel tile).
     SeparableCase(n: 2, c: 20, h: 8, w: 8, cout: 20, k: 3, stride: 1, padding: 1, dilation: 1),
+    // The backward sweep's image groups on small planes (4 images per group at 8 × 8, a short last
+    // group), one image per group from 16 × 16, and channel ranges that split tiles unevenly.
+    SeparableCase(n: 5, c: 13, h: 8, w: 8, cout: 11, k: 3, stride: 1, padding: 1, dilation: 1),
+    SeparableCase(n: 3, c: 9, h: 16, w: 16, cout: 10, k: 5, stride: 1, padding: 2, dilation: 1),
+    SeparableCase(n: 2, c: 6, h: 32, w: 32, cout: 7, k: 3, stride: 2, padding: 1, dilation: 1),
 ]
 
 @Test("depthwise → 1×1 as one node: gradients match finite differences", arguments: separableCases.prefix(4))

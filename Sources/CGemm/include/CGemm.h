@@ -46,6 +46,16 @@ void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegi
                                   float *c, float *scratch);
 long dp_pointwise_weight_gradient_scratch_count(void);
 
+/// The same chains continued a group of images at a time, for a caller that walks the batch image
+/// by image (the separable conv's backward pass): rows [0, m) of A (· × k) × rows [0, n) of B, over
+/// `terms` more images, element (i, j)'s 16 chains at chains + (i·n + j)·16, started from 0 when
+/// `first`. `fetchNext` asks L2 for the rows of A's image after the group. Then
+/// dp_pointwise_weight_gradient_finish writes each element's tree sum to c[i·ldc + j]. The bits
+/// equal dp_pointwise_weight_gradient's over the same images.
+void dp_pointwise_weight_gradient_continue(int isa, int m, int n, int k, int terms, const float *a, long aTermStride,
+                                           const float *b, long bTermStride, float *chains, int first, int fetchNext);
+void dp_pointwise_weight_gradient_finish(int m, int n, const float *chains, float *c, long ldc);
+
 /// The 1×1 conv's product on one image (pointwise.c): y (m × hw) = A · x (k × hw) with
 /// A(r, j) = a[r·rowStride + j·colStride], each element one FMA chain over j from 0 (the chain
 /// GEMM's bits on every instruction set). `pack` holds dp_pointwise_scratch_count(k) floats.

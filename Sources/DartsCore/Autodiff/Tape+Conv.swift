@@ -57,9 +57,10 @@ extension Tape {
     /// pointwise(depthwise(x)), or of relu(x) with `reluInput`: the separable and dilated convs'
     /// depthwise → 1×1 as one node, the same values and gradients, bit for bit, as
     /// `conv2d(conv2d(x, weight: depthwiseWeight, …, groups: C, reluInput:), weight: pointwiseWeight)`.
-    /// The forward pass runs image by image (Kernels/Separable.swift), so the depthwise output is
-    /// never written over the batch; the reverse pass recomputes it for the 1×1 weight gradient, as
-    /// the two-node form does. Shapes the fused kernel does not take go through the two nodes.
+    /// Both passes run image by image (Kernels/Separable.swift), so neither the depthwise output nor
+    /// its gradient is written over the batch; the reverse pass recomputes the depthwise output for
+    /// the 1×1 weight gradient, as the two-node form does. Shapes the fused kernels do not take go
+    /// through the two nodes.
     public func separableConv2d(_ x: Var, depthwiseWeight: Var, pointwiseWeight: Var, stride: Int = 1,
                                 padding: Int = 0, dilation: Int = 1, reluInput: Bool = false) -> Var {
         let vx = value(x), vd = value(depthwiseWeight), vp = value(pointwiseWeight)
@@ -85,31 +86,30 @@ extension Tape {
             } } }
         }
         let (nx, nd, np) = (needs[x.id], needs[depthwiseWeight.id], needs[pointwiseWeight.id])
-        // The depthwise output's gradient is needed for x's or the depthwise weight's; the
-        // depthwise output itself (recomputed from x) for the 1×1 weight's.
-        let nh = nx || nd
+        // x is read for both weight gradients (the 1×1 one through the recomputed depthwise output)
+        // and for a relu input's mask.
         let keptX: Tensor? = nd || np || (reluInput && nx) ? vx : nil
-        let (xShape, hShape) = (vx.shape, [dg.n, dg.cout, dg.oh, dg.ow])
+        let xShape = vx.shape
         return record(out, inputs: [x, depthwiseWeight, pointwiseWeight]) {
             { dy, s in
-                // The recomputed depthwise output dies before the depthwise backward pass.
-                var (dh, dp): (Tensor?, Tensor?) = (nil, nil)
-                do {
-                    let h = np ? Tensor.build(hShape) { dst in
-                        keptX!.withUnsafeBufferPointer { px in vd.withUnsafeBufferPointer { pd in
-                            conv2dForward(dg, x: px.baseAddress!, weight: pd.baseAddress!, out: dst.baseAddress!,
-                                          reluInput: reluInput)
-                        } }
-                    } : Tensor(shape: [0])  // unused when the 1×1 weight needs no gradient
-                    (dh, dp) = convGradients(pg, x: h, xShape: hShape, weight: vp, dy: dy, wantX: nh, wantWeight: np)
-                }
-                if let dh {
-                    let xv = keptX ?? Tensor(shape: [0])  // x unused when neither dd nor a relu mask is needed
-                    let (dx, dd) = convGradients(dg, x: xv, xShape: xShape, weight: vd, dy: dh, wantX: nx, wantWeight: nd,
-                                                 reluInput: reluInput)
-                    if let dx { s.add(x, dx) }
-                    if let dd { s.add(depthwiseWeight, dd) }
-                }
+                if !nx && !nd && !np { return }
+                // The kernel overwrites all three, so no zero fill.
+                var dx = nx ? Tensor.build(xShape) { _ in } : nil
+                var dd = nd ? Tensor.build(vd.shape) { _ in } : nil
+                var dp = np ? Tensor.build(vp.shape) { _ in } : nil
+                let xv = keptX ?? dy  // not read when neither weight gradient nor a relu mask is needed
+                xv.withUnsafeBufferPointer { px in dy.withUnsafeBufferPointer { pdy in
+                    vd.withUnsafeBufferPointer { pd in vp.withUnsafeBufferPointer { pp in
+                        withOptionalPointer(&dx) { dxp in withOptionalPointer(&dd) { ddp in withOptionalPointer(&dp) { dpp in
+                            separableConvBackward(depthwise: dg, pointwise: pg, x: px.baseAddress!, depthwiseWeight: pd.baseAddress!,
+                                                  pointwiseWeight: pp.baseAddress!, dy: pdy.baseAddress!, dx: dxp,
+                                                  depthwiseWeightGradient: ddp, pointwiseWeightGradient: dpp,
+                                                  reluInput: reluInput)
+                        } } }
+                    } }
+                } }
+                if let dx { s.add(x, dx) }
+                if let dd { s.add(depthwiseWeight, dd) }
                 if let dp { s.add(pointwiseWeight, dp) }
             }
         }

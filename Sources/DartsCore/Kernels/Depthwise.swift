@@ -266,74 +266,131 @@ struct DilatedGradLayout {
 func depthwiseBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                        dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?,
                        reluInput: Bool = false) {
-    let l = PhasePlaneLayout(g)
-    let u = DilatedGradLayout(g)
-    let (oh, ow, kh, kw, c, d) = (l.oh, l.ow, l.kh, l.kw, g.cin, g.dilation)
-    let taps = kh * kw
-    let vecW = ow & ~7
+    let c = g.cin, planeIn = g.h * g.w, planeOut = g.oh * g.ow
     DartsCore.parallelFor(c) { channels in
-        let sc = DepthwiseScratch(l)
-        let ubuf = UnsafeMutablePointer<Float>.allocate(capacity: u.count)
-        let flipOffs = UnsafeMutablePointer<Int>.allocate(capacity: taps)
-        let flipWs = UnsafeMutablePointer<Float>.allocate(capacity: taps)
-        let totals = UnsafeMutablePointer<Double>.allocate(capacity: taps)
-        defer { sc.free(); ubuf.deallocate(); flipOffs.deallocate(); flipWs.deallocate(); totals.deallocate() }
+        let sc = DepthwiseBackwardScratch(g, channels: channels.count)
+        defer { sc.free() }
         for ch in channels {
-            tapTable(l, weight + ch * taps, sc.offs, sc.ws)
-            for ky in 0..<kh { for kx in 0..<kw {
-                flipOffs[ky * kw + kx] = ky * d * u.pitch + kx * d
-                flipWs[ky * kw + kx] = sc.ws[(kh - 1 - ky) * kw + (kw - 1 - kx)]
-            } }
-            totals.update(repeating: 0, count: taps)
+            sc.prepare(channel: ch - channels.lowerBound, weight: weight + ch * sc.taps)
+            let totals = sc.totals(ch - channels.lowerBound)
             for n in 0..<g.n {
                 let pl = n * c + ch
-                let dyp = dy + pl * oh * ow
                 if n + 1 < g.n {
-                    dp_prefetch(dyp + c * oh * ow, oh * ow)
-                    if dw != nil || reluInput { dp_prefetch(x + (pl + c) * g.h * g.w, g.h * g.w) }
+                    dp_prefetch(dy + (pl + c) * planeOut, planeOut)
+                    if dw != nil || reluInput { dp_prefetch(x + (pl + c) * planeIn, planeIn) }
                 }
-                if dw != nil {
-                    // dw[t] += Σ dy · x shifted by tap t: 8-lane partial sums per image, then Double.
-                    l.load(x + pl * g.h * g.w, into: sc.plane, prefilled: n > 0 || ch != channels.lowerBound, relu: reluInput)
-                    if kw == 3 || kw == 5 {
-                        // Two kernel rows at a time (their taps are adjacent in the table): each dy
-                        // chunk is loaded once for 2·kw taps, in 2·kw independent add chains.
-                        var ky = 0
-                        while ky + 2 <= kh {
-                            tapPairRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
-                                           dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
-                            ky += 2
-                        }
-                        if ky < kh {
-                            tapRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
-                                       dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
-                        }
-                    } else {
-                        for t in 0..<taps {
-                            let src = UnsafePointer(sc.plane) + sc.offs[t]
-                            var acc = SIMD8<Float>(repeating: 0)
-                            var tail: Float = 0
-                            for oy in 0..<oh {
-                                let xrow = src + oy * l.pw, drow = dyp + oy * ow
-                                var ox = 0
-                                while ox < vecW { acc += load8(drow + ox) * load8(xrow + ox); ox += 8 }
-                                while ox < ow { tail += drow[ox] * xrow[ox]; ox += 1 }
-                            }
-                            totals[t] += Double(acc.sum() + tail)
-                        }
-                    }
+                sc.planeBackward(channel: ch - channels.lowerBound, x: x + pl * planeIn, dy: dy + pl * planeOut,
+                                 dx: dx.map { $0 + pl * planeIn }, totals: dw == nil ? nil : totals, reluInput: reluInput)
+            }
+            if let dw { for t in 0..<sc.taps { dw[ch * sc.taps + t] = Float(totals[t]) } }
+        }
+    }
+}
+
+/// One worker's scratch for the backward pass of a depthwise conv over a range of its channels:
+/// the phase plane and tap offsets, the dilated dy plane, each channel's flipped kernel and its
+/// weight gradient's per-tap totals (Double, summed image by image in order).
+struct DepthwiseBackwardScratch {
+    let l: PhasePlaneLayout, u: DilatedGradLayout, taps: Int
+    let sc: DepthwiseScratch
+    let ubuf: UnsafeMutablePointer<Float>
+    let flipOffs: UnsafeMutablePointer<Int>
+    let flipWs: UnsafeMutablePointer<Float>
+    let ws: UnsafeMutablePointer<Float>
+    let sums: UnsafeMutablePointer<Double>
+    /// Whether sc.plane and ubuf hold a load of their layout (their padding is still in place).
+    private let loaded: UnsafeMutablePointer<Bool>
+
+    init(_ g: ConvGeometry, channels: Int) {
+        l = PhasePlaneLayout(g); u = DilatedGradLayout(g); taps = g.kh * g.kw
+        sc = DepthwiseScratch(l)
+        ubuf = .allocate(capacity: u.count)
+        flipOffs = .allocate(capacity: taps)
+        flipWs = .allocate(capacity: channels * taps)
+        ws = .allocate(capacity: channels * taps)
+        sums = .allocate(capacity: channels * taps)
+        loaded = .allocate(capacity: 2)
+        loaded.initialize(repeating: false, count: 2)
+        let (kh, kw, d) = (l.kh, l.kw, l.d)
+        for ky in 0..<kh { for kx in 0..<kw {
+            sc.offs[ky * kw + kx] = l.tapOffset(ky, kx)
+            flipOffs[ky * kw + kx] = ky * d * u.pitch + kx * d
+        } }
+    }
+
+    func free() {
+        sc.free(); ubuf.deallocate(); flipOffs.deallocate(); flipWs.deallocate(); ws.deallocate(); sums.deallocate()
+        loaded.deallocate()
+    }
+
+    /// Weights of local channel `i` (its kernel at `weight`), as they are and flipped; its totals zeroed.
+    func prepare(channel i: Int, weight: UnsafePointer<Float>) {
+        let (kh, kw) = (l.kh, l.kw)
+        for ky in 0..<kh { for kx in 0..<kw {
+            ws[i * taps + ky * kw + kx] = weight[ky * kw + kx]
+            flipWs[i * taps + ky * kw + kx] = weight[(kh - 1 - ky) * kw + (kw - 1 - kx)]
+        } }
+        totals(i).update(repeating: 0, count: taps)
+    }
+
+    func totals(_ i: Int) -> UnsafeMutablePointer<Double> { sums + i * taps }
+
+    /// Loads x's plane (relu'd with `relu`) into the phase plane.
+    func loadPlane(_ x: UnsafePointer<Float>, relu: Bool) {
+        l.load(x, into: sc.plane, prefilled: loaded[0], relu: relu)
+        loaded[0] = true
+    }
+
+    /// The forward pass of one plane of local channel `i`, as `depthwiseForward` computes it:
+    /// out (OH × OW) = x's plane (relu'd with `relu`) correlated with the channel's kernel.
+    func planeForward(channel i: Int, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, relu: Bool) {
+        loadPlane(x, relu: relu)
+        correlatePlane(sc.plane, pitch: l.pw, offs: sc.offs, ws: ws + i * taps, taps: taps, out: out, oh: l.oh, ow: l.ow)
+    }
+
+    /// One plane of one image of local channel `i`: totals[t] += Σ dy · x shifted by tap t (8-lane
+    /// partial sums, then Double) if `totals`, and dx = dy correlated with the flipped kernel if `dx`
+    /// (masked by x > 0 with `reluInput`). The tap offsets in sc.offs are every channel's.
+    func planeBackward(channel i: Int, x: UnsafePointer<Float>, dy dyp: UnsafePointer<Float>,
+                       dx: UnsafeMutablePointer<Float>?, totals: UnsafeMutablePointer<Double>?, reluInput: Bool) {
+        let (oh, ow, kh, kw) = (l.oh, l.ow, l.kh, l.kw)
+        if let totals {
+            loadPlane(x, relu: reluInput)
+            if kw == 3 || kw == 5 {
+                // Two kernel rows at a time (their taps are adjacent in the table): each dy
+                // chunk is loaded once for 2·kw taps, in 2·kw independent add chains.
+                var ky = 0
+                while ky + 2 <= kh {
+                    tapPairRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
+                                   dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
+                    ky += 2
                 }
-                if let dx {
-                    u.load(dyp, into: ubuf, prefilled: n > 0 || ch != channels.lowerBound)
-                    correlatePlane(ubuf, pitch: u.pitch, offs: flipOffs, ws: flipWs, taps: taps,
-                                   out: dx + pl * g.h * g.w, oh: g.h, ow: g.w)
-                    if reluInput {
-                        let plane = dx + pl * g.h * g.w
-                        reluBackward(plane, plane, x + pl * g.h * g.w, g.h * g.w, accumulate: false)
+                if ky < kh {
+                    tapRowDots(UnsafePointer(sc.plane), pitch: l.pw, offs: sc.offs + ky * kw, kw: kw,
+                               dy: dyp, oh: oh, ow: ow, totals: totals + ky * kw)
+                }
+            } else {
+                let vecW = ow & ~7
+                for t in 0..<taps {
+                    let src = UnsafePointer(sc.plane) + sc.offs[t]
+                    var acc = SIMD8<Float>(repeating: 0)
+                    var tail: Float = 0
+                    for oy in 0..<oh {
+                        let xrow = src + oy * l.pw, drow = dyp + oy * ow
+                        var ox = 0
+                        while ox < vecW { acc += load8(drow + ox) * load8(xrow + ox); ox += 8 }
+                        while ox < ow { tail += drow[ox] * xrow[ox]; ox += 1 }
                     }
+                    totals[t] += Double(acc.sum() + tail)
                 }
             }
-            if let dw { for t in 0..<taps { dw[ch * taps + t] = Float(totals[t]) } }
+        }
+        if let dx {
+            u.load(dyp, into: ubuf, prefilled: loaded[1])
+            loaded[1] = true
+            correlatePlane(ubuf, pitch: u.pitch, offs: flipOffs, ws: flipWs + i * taps, taps: taps,
+                           out: dx, oh: l.h, ow: l.w)
+            if reluInput { reluBackward(dx, dx, x, l.h * l.w, accumulate: false) }
         }
     }
 }

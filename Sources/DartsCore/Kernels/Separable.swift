@@ -1,13 +1,11 @@
-// The forward pass of a depthwise conv followed by a plain 1×1 conv, image by image: the separable
-// and dilated convs' relu → depthwise → 1×1. Each worker keeps one image's depthwise output in a
-// buffer of its own (C·H·W floats, 147 KB at 36 × 32 × 32: L2-resident) and multiplies it at once,
-// instead of writing the batch's depthwise output and reading it back (two passes over 14 MB per
-// conv at the paper's stage 1, where the iteration is memory-bound). Every plane and every image
-// goes through the kernels of `conv2dForward` of each conv, so the bits are those of the two convs
-// in turn; the depthwise output is not kept (the backward pass recomputes it for the 1×1 weight
-// gradient, a sum over the whole batch). Taking the input gradients image by image as well (the
-// 1×1 conv's input gradient straight into the depthwise backward pass) measured no faster in pairs
-// (median 1.02×, 2026-12-03), so the backward pass is the two convs' own.
+// The separable and dilated convs' relu → depthwise → 1×1 as one pass over the batch each way.
+// Forward, image by image: each worker keeps one image's depthwise output in a buffer of its own
+// (C·H·W floats, 147 KB at 36 × 32 × 32: L2-resident) and multiplies it at once, instead of writing
+// the batch's depthwise output and reading it back (two passes over 14 MB per conv at the paper's
+// stage 1, where the iteration is memory-bound). Backward, channel range by channel range, image by
+// image (separableConvBackward). Every plane and every image goes through the kernels of each
+// conv's own passes, and every element is computed whole by one worker in the order those passes
+// use, so the bits are those of the two convs in turn, whatever the thread count.
 
 import CGemm
 
@@ -47,3 +45,72 @@ public func separableConvForward(depthwise dg: ConvGeometry, pointwise pg: ConvG
     }
 }
 
+
+/// The gradients of `separableConvForward` given dy (N, Cout, OH, OW): dx (N, C, H, W), the
+/// depthwise weight's dd and the 1×1 weight's dp, each overwritten if non-nil; `x` is read only for
+/// dd, dp or a relu input's mask. The same bits as `conv2dBackward` of the 1×1 conv (with the
+/// depthwise output recomputed) and then of the depthwise conv.
+///
+/// Why one sweep: as two convs the reverse pass writes and reads back the depthwise output h and
+/// its gradient dh over the whole batch and reads dy twice (a separable conv's backward pass at the
+/// paper's stage 1 moved ≈ 126 MB, where the iteration is memory-bound). Here each worker takes a
+/// fixed range J of the channels and walks the images in order: per image it recomputes h[J],
+/// continues the 1×1 weight gradient's chains of dp's columns J (every element's chains run image by
+/// image in order, as in `chainSumOfProducts`), forms dh[J] = dp's columns J ᵀ · dy, and runs the
+/// depthwise backward pass of channels J (each channel's weight gradient summed image by image, as
+/// in `depthwiseBackward`), so h and dh live in L2 and x, dy and dx pass once. Every element is
+/// computed whole by one worker, so the bits do not depend on J or the thread count.
+public func separableConvBackward(depthwise dg: ConvGeometry, pointwise pg: ConvGeometry, x: UnsafePointer<Float>,
+                                  depthwiseWeight: UnsafePointer<Float>, pointwiseWeight: UnsafePointer<Float>,
+                                  dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                                  depthwiseWeightGradient dd: UnsafeMutablePointer<Float>?,
+                                  pointwiseWeightGradient dp: UnsafeMutablePointer<Float>?, reluInput: Bool = false) {
+    precondition(canFuseSeparable(depthwise: dg, pointwise: pg), "separableConvBackward: \(dg) then \(pg) do not fuse")
+    if dx == nil && dd == nil && dp == nil { return }
+    DartsCore.configureThreads()
+    let isa = VectorISA.current.code
+    let (c, cout, n) = (dg.cin, pg.cout, dg.n)
+    let (planeIn, planeOut) = (dg.h * dg.w, dg.oh * dg.ow)
+    let wantH = dp != nil, wantDh = dx != nil || dd != nil
+    // Images per pass over dp's chains: on small planes a group, so reloading the chains stays rare.
+    let group = planeOut >= 256 ? 1 : (256 + planeOut - 1) / planeOut
+    DartsCore.parallelFor(c) { channels in
+        let (lo, width) = (channels.lowerBound, channels.count)
+        let sc = DepthwiseBackwardScratch(dg, channels: width)
+        let h = wantH ? UnsafeMutablePointer<Float>.allocate(capacity: group * width * planeOut) : nil
+        let chains = wantH ? UnsafeMutablePointer<Float>.allocate(capacity: cout * width * 16) : nil
+        let dh = wantDh ? UnsafeMutablePointer<Float>.allocate(capacity: width * planeOut) : nil
+        let pack = wantDh ? UnsafeMutablePointer<Float>.allocate(capacity: pointwiseScratchCount(k: cout)) : nil
+        defer { sc.free(); h?.deallocate(); chains?.deallocate(); dh?.deallocate(); pack?.deallocate() }
+        for i in 0..<width { sc.prepare(channel: i, weight: depthwiseWeight + (lo + i) * sc.taps) }
+        for t0 in stride(from: 0, to: n, by: group) {
+            let images = min(group, n - t0)
+            if let h, let chains {
+                for t in 0..<images {
+                    for i in 0..<width {
+                        sc.planeForward(channel: i, x: x + ((t0 + t) * c + lo + i) * planeIn,
+                                        out: h + (t * width + i) * planeOut, relu: reluInput)
+                    }
+                }
+                dp_pointwise_weight_gradient_continue(isa, Int32(cout), Int32(width), Int32(planeOut), Int32(images),
+                                                      dy + t0 * cout * planeOut, cout * planeOut, h, width * planeOut,
+                                                      chains, t0 == 0 ? 1 : 0, t0 + images < n ? 1 : 0)
+            }
+            guard let dh, let pack else { continue }
+            for t in t0..<(t0 + images) {
+                pointwiseProduct(m: width, k: cout, hw: planeOut, a: pointwiseWeight + lo, rowStride: 1, colStride: c,
+                                 x: dy + t * cout * planeOut, y: dh, pack: pack)
+                for i in 0..<width {
+                    let pl = t * c + lo + i
+                    sc.planeBackward(channel: i, x: x + pl * planeIn, dy: dh + i * planeOut,
+                                     dx: dx.map { $0 + pl * planeIn }, totals: dd == nil ? nil : sc.totals(i),
+                                     reluInput: reluInput)
+                }
+            }
+        }
+        if let dp, let chains { dp_pointwise_weight_gradient_finish(Int32(cout), Int32(width), chains, dp + lo, c) }
+        if let dd {
+            for i in 0..<width { for t in 0..<sc.taps { dd[(lo + i) * sc.taps + t] = Float(sc.totals(i)[t]) } }
+        }
+    }
+}
