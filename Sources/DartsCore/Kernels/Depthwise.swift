@@ -351,11 +351,13 @@ struct DepthwiseBackwardScratch {
     /// One plane of one image of local channel `i`: totals[t] += Σ dy · x shifted by tap t (8-lane
     /// partial sums, then Double) if `totals`, and dx = dy correlated with the flipped kernel if `dx`
     /// (masked by x > 0 with `reluInput`). The tap offsets in sc.offs are every channel's.
+    /// `planeLoaded`: the phase plane already holds x's plane (`planeForward` of it just ran).
     func planeBackward(channel i: Int, x: UnsafePointer<Float>, dy dyp: UnsafePointer<Float>,
-                       dx: UnsafeMutablePointer<Float>?, totals: UnsafeMutablePointer<Double>?, reluInput: Bool) {
+                       dx: UnsafeMutablePointer<Float>?, totals: UnsafeMutablePointer<Double>?, reluInput: Bool,
+                       planeLoaded: Bool = false) {
         let (oh, ow, kh, kw) = (l.oh, l.ow, l.kh, l.kw)
         if let totals {
-            loadPlane(x, relu: reluInput)
+            if !planeLoaded { loadPlane(x, relu: reluInput) }
             if kw == 3 || kw == 5 {
                 // Two kernel rows at a time (their taps are adjacent in the table): each dy
                 // chunk is loaded once for 2·kw taps, in 2·kw independent add chains.

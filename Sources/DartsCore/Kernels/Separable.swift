@@ -54,11 +54,12 @@ public func separableConvForward(depthwise dg: ConvGeometry, pointwise pg: ConvG
 /// Why one sweep: as two convs the reverse pass writes and reads back the depthwise output h and
 /// its gradient dh over the whole batch and reads dy twice (a separable conv's backward pass at the
 /// paper's stage 1 moved ≈ 126 MB, where the iteration is memory-bound). Here each worker takes a
-/// fixed range J of the channels and walks the images in order: per image it recomputes h[J],
-/// continues the 1×1 weight gradient's chains of dp's columns J (every element's chains run image by
-/// image in order, as in `chainSumOfProducts`), forms dh[J] = dp's columns J ᵀ · dy, and runs the
-/// depthwise backward pass of channels J (each channel's weight gradient summed image by image, as
-/// in `depthwiseBackward`), so h and dh live in L2 and x, dy and dx pass once. Every element is
+/// fixed range J of the channels and walks the images in order: per image it forms dh[J] = (the
+/// 1×1 weight's columns J)ᵀ · dy, then per channel loads x's plane once to recompute h and run the
+/// depthwise backward pass (each channel's weight gradient summed image by image, as in
+/// `depthwiseBackward`), and continues the chains of the 1×1 weight gradient's columns J with h
+/// (every element's chains over the images in order, as in `chainSumOfProducts`; on small planes a
+/// group of images per visit). So h and dh live in L2 and x, dy and dx pass once. Every element is
 /// computed whole by one worker, so the bits do not depend on J or the thread count.
 public func separableConvBackward(depthwise dg: ConvGeometry, pointwise pg: ConvGeometry, x: UnsafePointer<Float>,
                                   depthwiseWeight: UnsafePointer<Float>, pointwiseWeight: UnsafePointer<Float>,
@@ -85,27 +86,29 @@ public func separableConvBackward(depthwise dg: ConvGeometry, pointwise pg: Conv
         for i in 0..<width { sc.prepare(channel: i, weight: depthwiseWeight + (lo + i) * sc.taps) }
         for t0 in stride(from: 0, to: n, by: group) {
             let images = min(group, n - t0)
-            if let h, let chains {
-                for t in 0..<images {
-                    for i in 0..<width {
-                        sc.planeForward(channel: i, x: x + ((t0 + t) * c + lo + i) * planeIn,
-                                        out: h + (t * width + i) * planeOut, relu: reluInput)
+            for t in t0..<(t0 + images) {
+                // dh needs only dy; each of x's planes is then loaded once for h and both gradients.
+                if let dh, let pack {
+                    pointwiseProduct(m: width, k: cout, hw: planeOut, a: pointwiseWeight + lo, rowStride: 1, colStride: c,
+                                     x: dy + t * cout * planeOut, y: dh, pack: pack)
+                }
+                for i in 0..<width {
+                    let pl = t * c + lo + i
+                    if let h {
+                        sc.planeForward(channel: i, x: x + pl * planeIn, out: h + ((t - t0) * width + i) * planeOut,
+                                        relu: reluInput)
+                    }
+                    if let dh {
+                        sc.planeBackward(channel: i, x: x + pl * planeIn, dy: dh + i * planeOut,
+                                         dx: dx.map { $0 + pl * planeIn }, totals: dd == nil ? nil : sc.totals(i),
+                                         reluInput: reluInput, planeLoaded: h != nil)
                     }
                 }
+            }
+            if let h, let chains {
                 dp_pointwise_weight_gradient_continue(isa, Int32(cout), Int32(width), Int32(planeOut), Int32(images),
                                                       dy + t0 * cout * planeOut, cout * planeOut, h, width * planeOut,
                                                       chains, t0 == 0 ? 1 : 0, t0 + images < n ? 1 : 0)
-            }
-            guard let dh, let pack else { continue }
-            for t in t0..<(t0 + images) {
-                pointwiseProduct(m: width, k: cout, hw: planeOut, a: pointwiseWeight + lo, rowStride: 1, colStride: c,
-                                 x: dy + t * cout * planeOut, y: dh, pack: pack)
-                for i in 0..<width {
-                    let pl = t * c + lo + i
-                    sc.planeBackward(channel: i, x: x + pl * planeIn, dy: dh + i * planeOut,
-                                     dx: dx.map { $0 + pl * planeIn }, totals: dd == nil ? nil : sc.totals(i),
-                                     reluInput: reluInput)
-                }
             }
         }
         if let dp, let chains { dp_pointwise_weight_gradient_finish(Int32(cout), Int32(width), chains, dp + lo, c) }
