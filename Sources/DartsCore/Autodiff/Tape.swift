@@ -167,6 +167,23 @@ final class GradStore {
     /// grads[v] += g (takes `g` itself when v had no gradient yet).
     func add(_ v: Var, _ g: Tensor) {
         if grads[v.id] == nil { grads[v.id] = g; return }
+        if !isKnownUniquelyReferenced(&grads[v.id]!.storage) {
+            // Still shared with another node's gradient (an add's backward hands dy to both of
+            // its inputs): old + g into a new buffer in one pass, not a copy and then an add.
+            let old = grads[v.id]!
+            precondition(old.count == g.count, "gradient size mismatch at node \(v.id)")
+            grads[v.id] = Tensor.build(old.shape) { dst in
+                old.withUnsafeBufferPointer { a in g.withUnsafeBufferPointer { b in
+                    DartsCore.parallelFor(dst.count, minChunk: elementwiseChunk) { r in
+                        let (d, x, y) = (dst.baseAddress! + r.lowerBound, a.baseAddress! + r.lowerBound, b.baseAddress! + r.lowerBound)
+                        var i = 0
+                        while i + 8 <= r.count { store8(load8(x + i) + load8(y + i), d + i); i += 8 }
+                        while i < r.count { d[i] = x[i] + y[i]; i += 1 }
+                    }
+                } }
+            }
+            return
+        }
         update(v, from: g) { d, s, _, n, _ in addInto(d, s, n) }
     }
 
