@@ -175,10 +175,8 @@ final class GradStore {
             grads[v.id] = Tensor.build(old.shape) { dst in
                 old.withUnsafeBufferPointer { a in g.withUnsafeBufferPointer { b in
                     DartsCore.parallelFor(dst.count, minChunk: elementwiseChunk) { r in
-                        let (d, x, y) = (dst.baseAddress! + r.lowerBound, a.baseAddress! + r.lowerBound, b.baseAddress! + r.lowerBound)
-                        var i = 0
-                        while i + 8 <= r.count { store8(load8(x + i) + load8(y + i), d + i); i += 8 }
-                        while i < r.count { d[i] = x[i] + y[i]; i += 1 }
+                        sumInto(dst.baseAddress! + r.lowerBound, a.baseAddress! + r.lowerBound, b.baseAddress! + r.lowerBound,
+                                r.count)
                     }
                 } }
             }

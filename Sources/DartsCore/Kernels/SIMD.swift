@@ -68,6 +68,14 @@
     while i < n { d[i] += s[i]; i += 1 }
 }
 
+/// d[i] = a[i] + b[i] (the bits of addInto on a copy of a).
+@inline(__always) func sumInto(_ d: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                               _ n: Int) {
+    var i = 0
+    while i + 8 <= n { store8(load8(a + i) + load8(b + i), d + i); i += 8 }
+    while i < n { d[i] = a[i] + b[i]; i += 1 }
+}
+
 /// d[i] (+)= k·s[i]; accumulate selects += over =.
 @inline(__always) func scaleInto(_ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ n: Int, _ k: Float,
                                  accumulate: Bool) {
