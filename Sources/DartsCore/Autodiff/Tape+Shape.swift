@@ -40,8 +40,10 @@ extension Tape {
                         let b = blocks[j]
                         if flags[j] {
                             let piece = Tensor.build(shapes[j]) { dst in
-                                for i in 0..<n {
-                                    (dst.baseAddress! + i * b).update(from: src.baseAddress! + i * total + off, count: b)
+                                DartsCore.parallelFor(n) { images in  // disjoint rows per image
+                                    for i in images {
+                                        (dst.baseAddress! + i * b).update(from: src.baseAddress! + i * total + off, count: b)
+                                    }
                                 }
                             }
                             s.add(x, piece)
@@ -95,9 +97,11 @@ extension Tape {
         let ow = Swift.max(0, (w - colStart + step - 1) / step)
         let out = vx.withUnsafeBufferPointer { src in
             Tensor.build([n, c, oh, ow]) { dst in
-                for p in 0..<(n * c) { for i in 0..<oh { for j in 0..<ow {
-                    dst[(p * oh + i) * ow + j] = src[(p * h + rowStart + i * step) * w + colStart + j * step]
-                } } }
+                DartsCore.parallelFor(n * c, minChunk: 16) { planes in  // disjoint planes
+                    for p in planes { for i in 0..<oh { for j in 0..<ow {
+                        dst[(p * oh + i) * ow + j] = src[(p * h + rowStart + i * step) * w + colStart + j * step]
+                    } } }
+                }
             }
         }
         let xShape = vx.shape
@@ -105,9 +109,11 @@ extension Tape {
             { g, s in
                 s.accumulate(x, shape: xShape) { dst in
                     g.withUnsafeBufferPointer { src in
-                        for p in 0..<(n * c) { for i in 0..<oh { for j in 0..<ow {
-                            dst[(p * h + rowStart + i * step) * w + colStart + j * step] += src[(p * oh + i) * ow + j]
-                        } } }
+                        DartsCore.parallelFor(n * c, minChunk: 16) { planes in  // each element of dst once
+                            for p in planes { for i in 0..<oh { for j in 0..<ow {
+                                dst[(p * h + rowStart + i * step) * w + colStart + j * step] += src[(p * oh + i) * ow + j]
+                            } } }
+                        }
                     }
                 }
             }
