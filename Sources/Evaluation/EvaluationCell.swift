@@ -46,16 +46,16 @@ struct EvaluationCell {
         var states = [preprocess0(s0, tape, mode), preprocess1(s1, tape, mode)]
         let dropping = mode.training && p > 0
         for node in 0..<(ops.count / 2) {
-            var terms: [Var] = []
+            var terms: [(output: Var, dropFactors: [Float]?)] = []
             for k in [2 * node, 2 * node + 1] {
                 let x = states[inputs[k]]
-                var h = ops[k](x, tape, mode)
-                if dropping && !ops[k].isIdentity {
-                    h = tape.scaleSamples(h, by: DropPath.factors(samples: tape.shape(x)[0], probability: p, rng: &rng))
-                }
-                terms.append(h)
+                let h = ops[k](x, tape, mode)
+                let dropped = dropping && !ops[k].isIdentity
+                terms.append((h, dropped ? DropPath.factors(samples: tape.shape(x)[0], probability: p, rng: &rng) : nil))
             }
-            states.append(tape.add(terms[0], terms[1]))
+            // Drop path's scaling and the node's sum in one pass (the bits of scaleSamples, then add).
+            states.append(tape.addScaledSamples(terms[0].output, by: terms[0].dropFactors,
+                                                terms[1].output, by: terms[1].dropFactors))
         }
         return tape.concatChannels(concat.map { states[$0] })
     }

@@ -44,4 +44,55 @@ struct SampleScaleTests {
         let per = big.count / 3
         #expect(p.grad.scalars == (0..<big.count).map { factors[$0 / per] })
     }
+
+    /// ta + tb built both ways from parameters a, b (b also feeding a second op, so its gradient
+    /// accumulates): the fused node's output and gradients, and those of scaleSamples then add.
+    private func node(_ a: Tensor, _ fa: [Float]?, _ b: Tensor, _ fb: [Float]?, fused: Bool) -> [Tensor] {
+        let tape = Tape()
+        let (pa, pb) = (Parameter(name: "a", value: a), Parameter(name: "b", value: b))
+        let (va, vb) = (tape.parameter(pa), tape.parameter(pb))
+        let y: Var
+        if fused {
+            y = tape.addScaledSamples(va, by: fa, vb, by: fb)
+        } else {
+            let ta = fa.map { tape.scaleSamples(va, by: $0) } ?? va
+            let tb = fb.map { tape.scaleSamples(vb, by: $0) } ?? vb
+            y = tape.add(ta, tb)
+        }
+        let out = tape.value(y)
+        let weights = tape.constant(randomTensor(a.shape, seed: 95))
+        tape.backward(tape.add(tape.sum(tape.mul(y, weights)), tape.sum(tape.mul(vb, vb))))
+        return [out, pa.grad, pb.grad]
+    }
+
+    @Test("addScaledSamples gives the bits of scaleSamples then add: values and both gradients",
+          arguments: [[5, 3, 4, 4], [4, 2, 96, 96]])
+    func fusedNodeSum(_ shape: [Int]) {
+        var a = randomTensor(shape, seed: 96)
+        let b = randomTensor(shape, seed: 97)
+        // Non-finite and negative-zero elements in a dropped sample and a kept one.
+        let per = a.count / shape[0]
+        a[flat: per + 1] = .infinity; a[flat: per + 2] = .nan; a[flat: 3] = -0.0
+        let f: [Float] = (0..<shape[0]).map { $0 % 2 == 1 ? 0 : 1 / (1 - 0.2) }
+        let g: [Float] = (0..<shape[0]).map { $0 % 3 == 0 ? 0 : 1.25 }
+        for (fa, fb) in [(f, nil), (nil, g), (f, g), (nil, nil)] as [([Float]?, [Float]?)] {
+            let fused = node(a, fa, b, fb, fused: true), reference = node(a, fa, b, fb, fused: false)
+            for (x, y) in zip(fused, reference) {
+                #expect(x.shape == y.shape)
+                #expect(x.scalars.map(\.bitPattern) == y.scalars.map(\.bitPattern),
+                        "factors a \(fa != nil), b \(fb != nil)")
+            }
+        }
+    }
+
+    @Test("addScaledSamples' gradient by finite differences")
+    func fusedNodeSumGradient() {
+        let a = randomTensor([4, 3, 2, 2], seed: 98), b = randomTensor([4, 3, 2, 2], seed: 99)
+        expectGradients("addScaledSamples", inputs: [a, b]) { t, v in
+            t.addScaledSamples(v[0], by: [1.25, 0, 0.5, 1.25], v[1], by: nil)
+        }
+        expectGradients("addScaledSamples of one input twice", inputs: [a]) { t, v in
+            t.addScaledSamples(v[0], by: [2, 0, 1, 1], v[0], by: [0, 3, 1, 0.5])
+        }
+    }
 }
