@@ -21,10 +21,12 @@ enum DigestData: Sendable {
     case pennTreebank
 }
 
-/// One recorded search: a name, its data, and the search flags after `--profile tiny`.
+/// One recorded run: a name, its data, the command (`search`, or `evaluate` of a genotype) and
+/// its flags after `--profile tiny`.
 struct DigestCase: Sendable, CustomStringConvertible {
     var name: String
     var data: DigestData
+    var command = "search"
     var flags: [String]
     var description: String { name }
 
@@ -32,8 +34,8 @@ struct DigestCase: Sendable, CustomStringConvertible {
         self.init(name: name, data: synthetic ? .syntheticCIFAR : .fashionMNIST, flags: flags)
     }
 
-    init(name: String, data: DigestData, flags: [String]) {
-        self.name = name; self.data = data; self.flags = flags
+    init(name: String, data: DigestData, command: String = "search", flags: [String]) {
+        self.name = name; self.data = data; self.command = command; self.flags = flags
     }
 }
 
@@ -58,7 +60,19 @@ enum DigestFixture {
         DigestCase(name: "fashion-mnist-darts-second-order", synthetic: false, flags: ["--method", "darts", "--second-order"]),
         DigestCase(name: "ptb-prime", data: .pennTreebank, flags: ["--method", "prime"]),
         DigestCase(name: "ptb-darts+crb-second-order", data: .pennTreebank, flags: ["--method", "darts+crb", "--second-order"]),
+        // The evaluation network with drop path (ramped to 0.3, so later epochs drop samples), the
+        // auxiliary head and cutout: recorded at b7bd871, equal to 54add83's run step for step.
+        DigestCase(name: "synthetic-evaluate-darts-v2", data: .syntheticCIFAR, command: "evaluate",
+                   flags: ["--genotype", dartsV2, "--drop-path", "0.3", "--epochs", "3"]),
     ]
+
+    /// DARTS_V2 (Liu et al. 2019, the paper's evaluated cell) in DARTS syntax.
+    static let dartsV2 = """
+        Genotype(normal=[("sep_conv_3x3", 0), ("sep_conv_3x3", 1), ("sep_conv_3x3", 0), ("sep_conv_3x3", 1), \
+        ("sep_conv_3x3", 1), ("skip_connect", 0), ("skip_connect", 0), ("dil_conv_3x3", 2)], normal_concat=[2, 3, 4, 5], \
+        reduce=[("max_pool_3x3", 0), ("max_pool_3x3", 1), ("skip_connect", 2), ("max_pool_3x3", 1), ("max_pool_3x3", 0), \
+        ("skip_connect", 2), ("skip_connect", 2), ("max_pool_3x3", 1)], reduce_concat=[2, 3, 4, 5])
+        """
 
     /// Five CIFAR-10 training batches of 20 records each and a test batch of 40 (label byte + 3072 pixel bytes) from a
     /// fixed linear congruential sequence: the same files on every machine.
@@ -86,7 +100,7 @@ enum DigestFixture {
         try Data(test).write(to: dir.appendingPathComponent("test_batch.bin"))
     }
 
-    /// Runs the case's search and returns the `state_digest` column of its history for steps
+    /// Runs the case's search or evaluation and returns the `state_digest` column of its history for steps
     /// ≥ 1 (the recorded steps; step 0, the initial state, is checked by `stepZeroIsStable`).
     static func digests(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = [],
                         environment variables: [String: String] = [:]) throws -> [String] {
@@ -96,7 +110,7 @@ enum DigestFixture {
     /// The `step` and `state_digest` columns of the case's search history.
     static func digestsByStep(_ c: DigestCase, exe: URL, scratch dir: URL, extra: [String] = [],
                               environment variables: [String: String] = [:]) throws -> [(step: Int, digest: String)] {
-        var args = ["search", "--profile", "tiny", "--seed", "101", "--run", dir.appendingPathComponent(c.name).path]
+        var args = [c.command, "--profile", "tiny", "--seed", "101", "--run", dir.appendingPathComponent(c.name).path]
         switch c.data {
         case .syntheticCIFAR:
             let data = dir.appendingPathComponent("cifar")
