@@ -1,9 +1,9 @@
 // Refactors prove themselves by leaving recorded state digests unchanged: tiny searches (softmax
 // and CRB, first and second order, proximity and ADMM) on synthetic CIFAR-format data and on
-// Fashion-MNIST, and tiny Penn Treebank searches on the real valid/test files (a 10 000-word
-// vocabulary, so the decoder's GEMMs are split into blocks as at the paper's size), run through
-// the built binary, must reproduce the per-step state digests in Fixtures/state_digests.json bit
-// for bit.
+// Fashion-MNIST, a tiny DARTS_V2 evaluation with drop path, and tiny Penn Treebank searches on
+// the real valid/test files (a 10 000-word vocabulary, so the decoder's GEMMs are split into
+// blocks as at the paper's size), run through the built binary, must reproduce the per-step state
+// digests in Fixtures/state_digests.json bit for bit.
 //
 // The binary pins OpenBLAS's Haswell kernels itself (DartsCore/BLAS/OpenBLAS.swift), so the
 // children run in the caller's environment (KernelPinEndToEndTests varies it). DARTSPRIME_RECORD_DIGESTS=1 rewrites the fixture (deliberately only: a
@@ -149,7 +149,7 @@ enum DigestFixtureError: Error, CustomStringConvertible {
 
 @Suite("Recorded state digests", .serialized)
 struct DigestFixtureTests {
-    @Test("tiny searches reproduce their recorded per-step state digests", arguments: DigestFixture.cases)
+    @Test("tiny searches and an evaluation reproduce their recorded per-step state digests", arguments: DigestFixture.cases)
     func digestsUnchanged(_ c: DigestCase) throws {
         if c.data == .fashionMNIST && !FileManager.default.fileExists(atPath: DigestFixture.fashionMNIST) {
             print("skipping \(c.name): Fashion-MNIST is not installed at \(DigestFixture.fashionMNIST) (make deps installs it)")
