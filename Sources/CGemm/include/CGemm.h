@@ -41,8 +41,9 @@ void dp_gated_mixture_row_backward_avx512(const float *w, int active, const floa
 /// same at distance 4, 2, 1); the same bits on every instruction set and for any block of C. The
 /// 1×1 conv's weight gradient over a batch (t the image, A_t its dy, B_t its x). `scratch` holds
 /// dp_pointwise_weight_gradient_scratch_count() floats, the caller's worker's own.
+/// With `reluB` every B_t is read as relu(B_t) (x > 0 ? x : +0): the weight gradient of a ReLU → 1×1 conv.
 void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegin, int colEnd, int n, int k, int terms,
-                                  const float *a, long aTermStride, const float *b, long bTermStride,
+                                  const float *a, long aTermStride, const float *b, long bTermStride, int reluB,
                                   float *c, float *scratch);
 long dp_pointwise_weight_gradient_scratch_count(void);
 
@@ -58,10 +59,17 @@ void dp_pointwise_weight_gradient_finish(int m, int n, const float *chains, floa
 
 /// The 1×1 conv's product on one image (pointwise.c): y (m × hw) = A · x (k × hw) with
 /// A(r, j) = a[r·rowStride + j·colStride], each element one FMA chain over j from 0 (the chain
-/// GEMM's bits on every instruction set). `pack` holds dp_pointwise_scratch_count(k) floats.
+/// GEMM's bits on every instruction set); of relu(x) (x > 0 ? x : +0) when `reluX`. `pack` holds
+/// dp_pointwise_scratch_count(k) floats.
 void dp_pointwise_product(int isa, int m, int k, int hw, const float *a, long rowStride, long colStride,
-                          const float *x, float *y, float *pack);
+                          const float *x, int reluX, float *y, float *pack);
 long dp_pointwise_scratch_count(int k);
+
+/// The depthwise conv's plane correlation (correlate.c) on AVX-512: out (oh × ow) with
+/// out[oy·ow + ox] = Σ_t ws[t] · src[offs[t] + oy·pitch + ox], each output's separately rounded
+/// products summed from +0 in tap order: the bits of DartsCore's 8-lane `correlatePlane`.
+void dp_correlate_plane_avx512(const float *src, long pitch, const long *offs, const float *ws, int taps,
+                               float *out, int oh, int ow);
 
 /// Asks for `count` floats from p into the caches ahead of use (one prefetch per 64-byte line):
 /// the kernels that walk one channel's planes image by image jump C·H·W floats between planes,

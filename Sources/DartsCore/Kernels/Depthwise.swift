@@ -116,10 +116,15 @@ struct DepthwiseScratch {
 /// plane width): each tap's offset and weight are loaded once for all of them, and eight add
 /// chains hide the add latency that one to four chains left exposed (3 cycles per add, two
 /// adders). Every output still sums its taps in order t = 0, 1, …, so the bits are those of the
-/// one-block loop, whatever the tiling.
+/// one-block loop, whatever the tiling. On AVX-512 the same sums run 16 lanes wide in CGemm
+/// (correlate.c), the same bits.
 @inline(__always)
 func correlatePlane(_ src: UnsafePointer<Float>, pitch: Int, offs: UnsafePointer<Int>, ws: UnsafePointer<Float>,
-                    taps: Int, out: UnsafeMutablePointer<Float>, oh: Int, ow: Int) {
+                    taps: Int, out: UnsafeMutablePointer<Float>, oh: Int, ow: Int, isa: VectorISA = .current) {
+    if isa == .avx512 {
+        dp_correlate_plane_avx512(src, pitch, offs, ws, Int32(taps), out, Int32(oh), Int32(ow))
+        return
+    }
     let vecW = ow & ~7
     var oy = 0
     if vecW >= 32 {
