@@ -4,8 +4,7 @@
 // AVX2 (6 rows × 16 pixels) and scalar (fmaf) give the same bits, and the same bits as `chainGemm`
 // of the same product. A(r, j) = a[r·rowStride + j·colStride], so Aᵀ needs no copy. The k × width
 // column block of x is packed contiguously first: at hw = 1024 its rows are 4 KB apart, all in one
-// L1 set. Lanes past the width compute on zeros and are never stored. With `reluX` the pack holds
-// relu(x) (x > 0 ? x : +0, NaN to +0: the tape's relu), so a ReLU → 1×1 conv needs no relu pass.
+// L1 set. Lanes past the width compute on zeros and are never stored.
 #include "CGemm.h"
 #include <immintrin.h>
 #include <math.h>
@@ -20,9 +19,6 @@
 #define PW_PREFETCH_BLOCKS 2
 
 long dp_pointwise_scratch_count(int k) { return (long)k * PW512_COLS; }
-
-// The tape's relu (DartsCore reluForward): x > 0 ? x : +0, so NaN and −0 give +0.
-static inline float pw_relu(float v) { return v > 0 ? v : 0; }
 
 // ---- AVX-512 -------------------------------------------------------------------------------------
 
@@ -76,8 +72,7 @@ static void pw512_block(int rows, int width, int k, const float *a, long rowStri
 
 __attribute__((target("avx512f")))
 static void pw512(int m, int k, int hw, const float *a, long rowStride, long colStride,
-                  const float *x, float *y, float *pack, int reluX) {
-    const __m512 zero = _mm512_setzero_ps();
+                  const float *x, float *y, float *pack) {
     for (int p = 0; p < hw; p += PW512_COLS) {
         const int width = hw - p < PW512_COLS ? hw - p : PW512_COLS;
         const __mmask16 m0 = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
@@ -86,13 +81,8 @@ static void pw512(int m, int k, int hw, const float *a, long rowStride, long col
         for (int j = 0; j < k; j++) {
             const float *xj = x + (long)j * hw + p;
             if (ahead) { __builtin_prefetch(xj + PW_PREFETCH_BLOCKS * PW512_COLS, 0, 3); __builtin_prefetch(xj + PW_PREFETCH_BLOCKS * PW512_COLS + 16, 0, 3); }
-            __m512 v0 = _mm512_maskz_loadu_ps(m0, xj), v1 = _mm512_maskz_loadu_ps(m1, xj + 16);
-            if (reluX) {
-                v0 = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v0, zero, _CMP_GT_OQ), v0);
-                v1 = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v1, zero, _CMP_GT_OQ), v1);
-            }
-            _mm512_storeu_ps(pack + j * PW512_COLS, v0);
-            _mm512_storeu_ps(pack + j * PW512_COLS + 16, v1);
+            _mm512_storeu_ps(pack + j * PW512_COLS, _mm512_maskz_loadu_ps(m0, xj));
+            _mm512_storeu_ps(pack + j * PW512_COLS + 16, _mm512_maskz_loadu_ps(m1, xj + 16));
         }
         if (ahead)
             for (int r = 0; r < m; r++) {
@@ -143,21 +133,14 @@ static void pw256_block(int rows, int width, int k, const float *a, long rowStri
 
 __attribute__((target("avx2,fma")))
 static void pw256(int m, int k, int hw, const float *a, long rowStride, long colStride,
-                  const float *x, float *y, float *pack, int reluX) {
-    const __m256 zero = _mm256_setzero_ps();
+                  const float *x, float *y, float *pack) {
     for (int p = 0; p < hw; p += PW256_COLS) {
         const int width = hw - p < PW256_COLS ? hw - p : PW256_COLS;
         for (int j = 0; j < k; j++) {
             const float *xj = x + (long)j * hw + p;
             float *dst = pack + j * PW256_COLS;
-            if (width == PW256_COLS) {
-                __m256 v0 = _mm256_loadu_ps(xj), v1 = _mm256_loadu_ps(xj + 8);
-                if (reluX) {
-                    v0 = _mm256_and_ps(v0, _mm256_cmp_ps(v0, zero, _CMP_GT_OQ));
-                    v1 = _mm256_and_ps(v1, _mm256_cmp_ps(v1, zero, _CMP_GT_OQ));
-                }
-                _mm256_storeu_ps(dst, v0); _mm256_storeu_ps(dst + 8, v1);
-            } else for (int q = 0; q < PW256_COLS; q++) dst[q] = q < width ? (reluX ? pw_relu(xj[q]) : xj[q]) : 0;
+            if (width == PW256_COLS) { _mm256_storeu_ps(dst, _mm256_loadu_ps(xj)); _mm256_storeu_ps(dst + 8, _mm256_loadu_ps(xj + 8)); }
+            else for (int q = 0; q < PW256_COLS; q++) dst[q] = q < width ? xj[q] : 0;
         }
         for (int r = 0; r < m; r += PW256_ROWS) {
             const int rows = m - r < PW256_ROWS ? m - r : PW256_ROWS;
@@ -170,22 +153,19 @@ static void pw256(int m, int k, int hw, const float *a, long rowStride, long col
 
 // Machines without AVX2: the same chains through fmaf (correct rounding, slow).
 static void pw_scalar(int m, int k, int hw, const float *a, long rowStride, long colStride,
-                      const float *x, float *y, int reluX) {
+                      const float *x, float *y) {
     for (int r = 0; r < m; r++)
         for (int p = 0; p < hw; p++) {
             float s = 0;
-            for (int j = 0; j < k; j++) {
-                const float v = x[(long)j * hw + p];
-                s = fmaf(a[r * rowStride + j * colStride], reluX ? pw_relu(v) : v, s);
-            }
+            for (int j = 0; j < k; j++) s = fmaf(a[r * rowStride + j * colStride], x[(long)j * hw + p], s);
             y[(long)r * hw + p] = s;
         }
 }
 
 void dp_pointwise_product(int isa, int m, int k, int hw, const float *a, long rowStride, long colStride,
-                          const float *x, int reluX, float *y, float *pack) {
+                          const float *x, float *y, float *pack) {
     if (m <= 0 || hw <= 0) return;
-    if (isa == DP_GEMM_AVX512) pw512(m, k, hw, a, rowStride, colStride, x, y, pack, reluX);
-    else if (isa == DP_GEMM_AVX2) pw256(m, k, hw, a, rowStride, colStride, x, y, pack, reluX);
-    else pw_scalar(m, k, hw, a, rowStride, colStride, x, y, reluX);
+    if (isa == DP_GEMM_AVX512) pw512(m, k, hw, a, rowStride, colStride, x, y, pack);
+    else if (isa == DP_GEMM_AVX2) pw256(m, k, hw, a, rowStride, colStride, x, y, pack);
+    else pw_scalar(m, k, hw, a, rowStride, colStride, x, y);
 }

@@ -41,20 +41,12 @@ static inline float pwg_tree(const float *l) {
     return (h4[0] + h4[2]) + (h4[1] + h4[3]);
 }
 
-// The tape's relu (DartsCore reluForward) on B's loads when `relu`: x > 0 ? x : +0 (NaN and −0 to +0).
-static inline float pwg_relu(float v) { return v > 0 ? v : 0; }
-
 // ---- AVX-512 -------------------------------------------------------------------------------------
-
-__attribute__((target("avx512f"), always_inline))
-static inline __m512 pwg512_relu(__m512 v) {
-    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ), v);
-}
 
 // Tile rows [0, R) of A × rows [0, S) of B over `images` images; chains (r, c) at acc + (r·accStride + c)·16,
 // started from 0 when `first`. Called with constant R, S, so the 24 chains stay in registers.
 __attribute__((target("avx512f"), always_inline))
-static inline void pwg512_tile(const int R, const int S, const int relu, int k, int images, const float *a, long aTerm,
+static inline void pwg512_tile(const int R, const int S, int k, int images, const float *a, long aTerm,
                                const float *b, long bTerm, float *acc, long accStride, int first, int fetch) {
     __m512 s[PWG512_ROWS][PWG512_COLS];
     for (int r = 0; r < R; r++)
@@ -72,8 +64,7 @@ static inline void pwg512_tile(const int R, const int S, const int relu, int k, 
             __m512 x[PWG512_ROWS];
             for (int r = 0; r < R; r++) x[r] = _mm512_loadu_ps(at + (long)r * k + v * PWG_LANES);
             for (int c = 0; c < S; c++) {
-                __m512 y = _mm512_loadu_ps(bt + (long)c * k + v * PWG_LANES);
-                if (relu) y = pwg512_relu(y);
+                const __m512 y = _mm512_loadu_ps(bt + (long)c * k + v * PWG_LANES);
                 for (int r = 0; r < R; r++) s[r][c] = _mm512_fmadd_ps(x[r], y, s[r][c]);
             }
         }
@@ -82,8 +73,7 @@ static inline void pwg512_tile(const int R, const int S, const int relu, int k, 
             __m512 x[PWG512_ROWS];
             for (int r = 0; r < R; r++) x[r] = _mm512_maskz_loadu_ps(tail, at + (long)r * k + full * PWG_LANES);
             for (int c = 0; c < S; c++) {
-                __m512 y = _mm512_maskz_loadu_ps(tail, bt + (long)c * k + full * PWG_LANES);
-                if (relu) y = pwg512_relu(y);
+                const __m512 y = _mm512_maskz_loadu_ps(tail, bt + (long)c * k + full * PWG_LANES);
                 for (int r = 0; r < R; r++) s[r][c] = _mm512_mask3_fmadd_ps(x[r], y, s[r][c], tail);
             }
         }
@@ -92,21 +82,13 @@ static inline void pwg512_tile(const int R, const int S, const int relu, int k, 
         for (int c = 0; c < S; c++) _mm512_storeu_ps(acc + (r * accStride + c) * PWG_LANES, s[r][c]);
 }
 
-#define PWG512_CASE(R, S) case (R) * 8 + (S): pwg512_tile(R, S, relu, k, images, a, aTerm, b, bTerm, acc, accStride, first, fetch); break;
+#define PWG512_CASE(R, S) case (R) * 8 + (S): pwg512_tile(R, S, k, images, a, aTerm, b, bTerm, acc, accStride, first, fetch); break;
 #define PWG512_ROW(R) PWG512_CASE(R, 1) PWG512_CASE(R, 2) PWG512_CASE(R, 3) PWG512_CASE(R, 4) PWG512_CASE(R, 5) PWG512_CASE(R, 6)
 
-__attribute__((target("avx512f"), always_inline))
-static inline void pwg512_shape(const int relu, int rows, int cols, int k, int images, const float *a, long aTerm,
-                                const float *b, long bTerm, float *acc, long accStride, int first, int fetch) {
-    switch (rows * 8 + cols) { PWG512_ROW(1) PWG512_ROW(2) PWG512_ROW(3) PWG512_ROW(4) }
-}
-
-// One specialised body each for B as it is and for relu(B).
 __attribute__((target("avx512f")))
-static void pwg512_block(int relu, int rows, int cols, int k, int images, const float *a, long aTerm, const float *b,
+static void pwg512_block(int rows, int cols, int k, int images, const float *a, long aTerm, const float *b,
                          long bTerm, float *acc, long accStride, int first, int fetch) {
-    if (relu) pwg512_shape(1, rows, cols, k, images, a, aTerm, b, bTerm, acc, accStride, first, fetch);
-    else pwg512_shape(0, rows, cols, k, images, a, aTerm, b, bTerm, acc, accStride, first, fetch);
+    switch (rows * 8 + cols) { PWG512_ROW(1) PWG512_ROW(2) PWG512_ROW(3) PWG512_ROW(4) }
 }
 #undef PWG512_ROW
 #undef PWG512_CASE
@@ -121,17 +103,12 @@ static void pwg512_block(int relu, int rows, int cols, int k, int images, const 
 #define PWG256_CHUNK 32
 
 __attribute__((target("avx2,fma"), always_inline))
-static inline void pwg256_half(const int R, const int S, const int h, const int relu, int v0, int v1, int rest,
-                               const int *lanes, const float *at, const float *bt, long k,
-                               __m256 s[PWG256_ROWS][PWG256_COLS]) {
-    const __m256 zero = _mm256_setzero_ps();
+static inline void pwg256_half(const int R, const int S, const int h, int v0, int v1, int rest, const int *lanes,
+                               const float *at, const float *bt, long k, __m256 s[PWG256_ROWS][PWG256_COLS]) {
     for (int v = v0; v < v1; v++) {
         const long o = (long)v * PWG_LANES + 8 * h;
         __m256 y[PWG256_COLS];
-        for (int c = 0; c < S; c++) {
-            y[c] = _mm256_loadu_ps(bt + (long)c * k + o);
-            if (relu) y[c] = _mm256_and_ps(y[c], _mm256_cmp_ps(y[c], zero, _CMP_GT_OQ));
-        }
+        for (int c = 0; c < S; c++) y[c] = _mm256_loadu_ps(bt + (long)c * k + o);
         for (int r = 0; r < R; r++) {
             const __m256 x = _mm256_loadu_ps(at + (long)r * k + o);
             for (int c = 0; c < S; c++) s[r][c] = _mm256_fmadd_ps(x, y[c], s[r][c]);
@@ -142,10 +119,7 @@ static inline void pwg256_half(const int R, const int S, const int h, const int 
         const long o = (long)v1 * PWG_LANES + 8 * h;
         const __m256i m = _mm256_loadu_si256((const __m256i *)(lanes + 8 * h));
         __m256 y[PWG256_COLS];
-        for (int c = 0; c < S; c++) {
-            y[c] = _mm256_maskload_ps(bt + (long)c * k + o, m);
-            if (relu) y[c] = _mm256_and_ps(y[c], _mm256_cmp_ps(y[c], zero, _CMP_GT_OQ));
-        }
+        for (int c = 0; c < S; c++) y[c] = _mm256_maskload_ps(bt + (long)c * k + o, m);
         for (int r = 0; r < R; r++) {
             const __m256 x = _mm256_maskload_ps(at + (long)r * k + o, m);
             for (int c = 0; c < S; c++)
@@ -171,7 +145,7 @@ static inline void pwg256_store(const int R, const int S, const int h, float *ac
 
 // As pwg512_tile: rows [0, R) of A × rows [0, S) of B over `images` images, chains at acc.
 __attribute__((target("avx2,fma"), always_inline))
-static inline void pwg256_tile(const int R, const int S, const int relu, int k, int images, const float *a, long aTerm,
+static inline void pwg256_tile(const int R, const int S, int k, int images, const float *a, long aTerm,
                                const float *b, long bTerm, float *acc, long accStride, int first) {
     const int full = k / PWG_LANES, rest = k % PWG_LANES;
     int lanes[PWG_LANES];
@@ -181,7 +155,7 @@ static inline void pwg256_tile(const int R, const int S, const int relu, int k, 
         for (int h = 0; h < 2; h++) {
             pwg256_load(R, S, h, first, acc, accStride, s);
             for (int t = 0; t < images; t++)
-                pwg256_half(R, S, h, relu, 0, full, rest, lanes, a + t * aTerm, b + t * bTerm, k, s);
+                pwg256_half(R, S, h, 0, full, rest, lanes, a + t * aTerm, b + t * bTerm, k, s);
             pwg256_store(R, S, h, acc, accStride, s);
         }
         return;
@@ -191,26 +165,19 @@ static inline void pwg256_tile(const int R, const int S, const int relu, int k, 
             const int v1 = full - v0 < PWG256_CHUNK ? full : v0 + PWG256_CHUNK;
             for (int h = 0; h < 2; h++) {
                 pwg256_load(R, S, h, first && t == 0 && v0 == 0, acc, accStride, s);
-                pwg256_half(R, S, h, relu, v0, v1, v1 == full ? rest : 0, lanes, a + t * aTerm, b + t * bTerm, k, s);
+                pwg256_half(R, S, h, v0, v1, v1 == full ? rest : 0, lanes, a + t * aTerm, b + t * bTerm, k, s);
                 pwg256_store(R, S, h, acc, accStride, s);
             }
         }
 }
 
-#define PWG256_CASE(R, S) case (R) * 8 + (S): pwg256_tile(R, S, relu, k, images, a, aTerm, b, bTerm, acc, accStride, first); break;
+#define PWG256_CASE(R, S) case (R) * 8 + (S): pwg256_tile(R, S, k, images, a, aTerm, b, bTerm, acc, accStride, first); break;
 #define PWG256_ROW(R) PWG256_CASE(R, 1) PWG256_CASE(R, 2) PWG256_CASE(R, 3)
 
-__attribute__((target("avx2,fma"), always_inline))
-static inline void pwg256_shape(const int relu, int rows, int cols, int k, int images, const float *a, long aTerm,
-                                const float *b, long bTerm, float *acc, long accStride, int first) {
-    switch (rows * 8 + cols) { PWG256_ROW(1) PWG256_ROW(2) PWG256_ROW(3) PWG256_ROW(4) }
-}
-
 __attribute__((target("avx2,fma")))
-static void pwg256_block(int relu, int rows, int cols, int k, int images, const float *a, long aTerm, const float *b,
+static void pwg256_block(int rows, int cols, int k, int images, const float *a, long aTerm, const float *b,
                          long bTerm, float *acc, long accStride, int first) {
-    if (relu) pwg256_shape(1, rows, cols, k, images, a, aTerm, b, bTerm, acc, accStride, first);
-    else pwg256_shape(0, rows, cols, k, images, a, aTerm, b, bTerm, acc, accStride, first);
+    switch (rows * 8 + cols) { PWG256_ROW(1) PWG256_ROW(2) PWG256_ROW(3) PWG256_ROW(4) }
 }
 #undef PWG256_ROW
 #undef PWG256_CASE
@@ -218,12 +185,12 @@ static void pwg256_block(int relu, int rows, int cols, int k, int images, const 
 // ---- scalar --------------------------------------------------------------------------------------
 
 // Machines without AVX2: the same 16 chains per element through fmaf.
-static void pwg_scalar_element(int relu, int k, int images, const float *a, long aTerm, const float *b, long bTerm,
+static void pwg_scalar_element(int k, int images, const float *a, long aTerm, const float *b, long bTerm,
                                float *acc, int first) {
     if (first) memset(acc, 0, PWG_LANES * sizeof(float));
     for (int t = 0; t < images; t++) {
         const float *at = a + t * aTerm, *bt = b + t * bTerm;
-        for (int p = 0; p < k; p++) acc[p % PWG_LANES] = fmaf(at[p], relu ? pwg_relu(bt[p]) : bt[p], acc[p % PWG_LANES]);
+        for (int p = 0; p < k; p++) acc[p % PWG_LANES] = fmaf(at[p], bt[p], acc[p % PWG_LANES]);
     }
 }
 
@@ -237,7 +204,7 @@ static int pwg_part(int count, int most, int unit) {
 }
 
 void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegin, int colEnd, int n, int k, int terms,
-                                  const float *a, long aTermStride, const float *b, long bTermStride, int reluB,
+                                  const float *a, long aTermStride, const float *b, long bTermStride,
                                   float *c, float *scratch) {
     if (rowBegin >= rowEnd || colBegin >= colEnd) return;
     if (k <= 0 || terms <= 0) {
@@ -266,9 +233,9 @@ void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegi
                         float *acc = scratch + ((i - i0) * accStride + (j - j0)) * PWG_LANES;
                         const float *ai = at + (long)i * k, *bj = bt + (long)j * k;
                         const int fetch = (j == j0 ? PWG_FETCH_A : 0) | (i == i0 ? PWG_FETCH_B : 0) | (more ? PWG_FETCH_MORE : 0);
-                        if (wide) pwg512_block(reluB, rows, cols, k, images, ai, aTermStride, bj, bTermStride, acc, accStride, t0 == 0, fetch);
-                        else if (vector) pwg256_block(reluB, rows, cols, k, images, ai, aTermStride, bj, bTermStride, acc, accStride, t0 == 0);
-                        else pwg_scalar_element(reluB, k, images, ai, aTermStride, bj, bTermStride, acc, t0 == 0);
+                        if (wide) pwg512_block(rows, cols, k, images, ai, aTermStride, bj, bTermStride, acc, accStride, t0 == 0, fetch);
+                        else if (vector) pwg256_block(rows, cols, k, images, ai, aTermStride, bj, bTermStride, acc, accStride, t0 == 0);
+                        else pwg_scalar_element(k, images, ai, aTermStride, bj, bTermStride, acc, t0 == 0);
                     }
                 }
             }
@@ -299,9 +266,9 @@ void dp_pointwise_weight_gradient_continue(int isa, int m, int n, int k, int ter
             const float *ai = a + (long)i * k, *bj = b + (long)j * k;
             // Only A's next image exists yet (B is the caller's, computed per group).
             const int fetch = j == 0 && fetchNext ? PWG_FETCH_A | PWG_FETCH_MORE : 0;
-            if (wide) pwg512_block(0, rows, cols, k, terms, ai, aTermStride, bj, bTermStride, acc, n, first, fetch);
-            else if (vector) pwg256_block(0, rows, cols, k, terms, ai, aTermStride, bj, bTermStride, acc, n, first);
-            else pwg_scalar_element(0, k, terms, ai, aTermStride, bj, bTermStride, acc, first);
+            if (wide) pwg512_block(rows, cols, k, terms, ai, aTermStride, bj, bTermStride, acc, n, first, fetch);
+            else if (vector) pwg256_block(rows, cols, k, terms, ai, aTermStride, bj, bTermStride, acc, n, first);
+            else pwg_scalar_element(k, terms, ai, aTermStride, bj, bTermStride, acc, first);
         }
     }
 }

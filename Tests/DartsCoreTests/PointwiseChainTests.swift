@@ -4,9 +4,7 @@
 // ways of reading A (the forward's W and the input gradient's Wᵀ), and inputs holding ±0, NaN and
 // products past Float's range (NaNs compare as NaN: which payload survives depends on operand
 // order); the batch weight gradient gives, on every instruction set and for any split of C across
-// workers, the 16 lane chains over (image, pixel) and the fixed tree its contract names (CGemm.h);
-// both read relu of their input on request, with the bits of the same products of relu(x). Their
-// closeness to exact sums is the conv tests' business (ConvTests).
+// workers, the 16 lane chains over (image, pixel) and the fixed tree its contract names (CGemm.h). Their closeness to exact sums is the conv tests' business (ConvTests).
 @testable import DartsCore
 import CGemm
 import Testing
@@ -93,7 +91,7 @@ func pointwiseWeightGradientChainsOverTheBatch(_ shape: (Int, Int, Int, Int)) {
                 for c0 in stride(from: 0, to: n, by: columnsPerBlock) {
                     dp_pointwise_weight_gradient(isa.code, Int32(r0), Int32(min(m, r0 + rowsPerBlock)), Int32(c0),
                                                  Int32(min(n, c0 + columnsPerBlock)), Int32(n), Int32(k), Int32(terms),
-                                                 a, aStride, b, bStride, 0, &parts, &pack)
+                                                 a, aStride, b, bStride, &parts, &pack)
                 }
             }
             #expect(parts.map(bits) == expected.map(bits), "\(isa), blocks of \(rowsPerBlock) × \(columnsPerBlock)")
@@ -172,44 +170,6 @@ func transposedPackingMatchesItsDefinition() {
                 p0 += kcb
             }
             #expect(packed == expected, "\(isa) k \(k) n \(n)")
-        }
-    }
-}
-
-/// The tape's relu (reluForward): x > 0 ? x : +0, so −0 and NaN give +0.
-private func tapeRelu(_ v: [Float]) -> [Float] { v.map { $0 > 0 ? $0 : 0 } }
-
-@Test("with a relu input the 1×1 kernels give the bits of the same products of relu(x)",
-      arguments: [1, 15, 17, 32, 33, 100])
-func pointwiseKernelsReadReluOfTheirInput(_ hw: Int) {
-    var rng = PhiloxRandom(seed: 500 + UInt64(hw))
-    for (m, k) in [(1, 1), (5, 7), (9, 36), (17, 3)] {
-        let a = values(m * k, &rng)
-        var x = values(k * hw, &rng)
-        if k * hw > 6 { x[5] = .nan; x[6] = -.nan }
-        var expected = [Float](repeating: 7, count: m * hw)
-        chainGemm(transA: false, m: m, n: hw, k: k, a: a, b: tapeRelu(x), c: &expected, isa: .scalar)
-        for isa in isas {
-            var y = [Float](repeating: 7, count: m * hw)
-            var pack = [Float](repeating: 0, count: pointwiseScratchCount(k: k))
-            pointwiseProduct(m: m, k: k, hw: hw, a: a, rowStride: k, colStride: 1, x: x, reluX: true, y: &y,
-                             pack: &pack, isa: isa)
-            #expect(y.map(bits) == expected.map(bits), "\(isa) m \(m), k \(k), hw \(hw): product of relu(x)")
-        }
-    }
-    // The weight gradient with relu(B): B's rows hold the pixels (k = hw here), two terms.
-    for (m, n) in [(3, 5), (4, 6), (7, 13)] {
-        let terms = 2
-        let a = values(m * hw * terms, &rng)
-        var b = values(n * hw * terms, &rng)
-        if b.count > 8 { b[7] = .nan; b[8] = -0.0 }
-        let expected = laneChainReference(m: m, n: n, k: hw, terms: terms, a: a, aStride: m * hw,
-                                          b: tapeRelu(b), bStride: n * hw)
-        for isa in isas {
-            var c = [Float](repeating: 7, count: m * n)
-            chainSumOfProducts(m: m, n: n, k: hw, terms: terms, a: a, aTermStride: m * hw, b: b, bTermStride: n * hw,
-                               reluB: true, c: &c, isa: isa)
-            #expect(c.map(bits) == expected.map(bits), "\(isa), m \(m) n \(n) k \(hw): weight gradient of relu(B)")
         }
     }
 }

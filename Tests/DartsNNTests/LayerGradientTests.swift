@@ -117,39 +117,6 @@ struct LayerGradientTests {
         }
     }
 
-    @Test("FactorizedReduce with its relu fused: gradients, and the bits of the relu node as a cell's preprocessing",
-          arguments: [false, true])
-    func factorizedReduceFusedRelu(affine: Bool) {
-        let reg = ParameterRegistry()
-        var rng = PhiloxRandom(seed: 24)
-        let fused = FactorizedReduce("p", cin: 3, cout: 4, affine: affine, fusesRelu: true, registry: reg, rng: &rng)
-        let other = ReLUConvBN("q", cin: 3, cout: 2, affine: affine, registry: reg, rng: &rng)
-        randomiseAffine(reg, seed: 25)
-        let x = inputParameter(spreadValues([2, 3, 4, 6], seed: 26))
-        expectLayerGradients("FactorizedReduce fused relu, affine=\(affine)", [x] + reg.weights) { t, m in
-            fused(t.parameter(x, requiresGrad: m.weightsRequireGrad), t, m)
-        }
-        // As in a network: x (a cell's output) is read by the previous cell's ReLUConvBN, then by
-        // this FactorizedReduce. The same weights through the relu node give the same bits.
-        var xv = randomValues([2, 3, 4, 6], seed: 27)
-        xv[flat: 0] = 0; xv[flat: 1] = -0.0; xv[flat: 2] = .nan
-        let r1 = randomValues([2, 2, 4, 6], seed: 28), r2 = randomValues([2, 4, 2, 3], seed: 29)
-        func run(_ reduce: FactorizedReduce) -> [[UInt32]] {
-            let px = Parameter(name: "x", value: xv)
-            let weights = [fused.conv1.weight, fused.conv2.weight, other.conv.weight]
-            for w in weights { w.zeroGrad() }
-            let t = Tape()
-            let input = t.parameter(px)
-            let a = other(input, t, .weightStep), b = reduce(input, t, .weightStep)
-            t.backward(t.add(t.sum(t.mul(a, t.constant(r1))), t.sum(t.mul(b, t.constant(r2)))))
-            func bits(_ v: Tensor) -> [UInt32] { (0..<v.count).map { v[flat: $0].isNaN ? Float.nan.bitPattern : v[flat: $0].bitPattern } }
-            return [bits(px.grad)] + weights.map { bits($0.grad) }
-        }
-        var unfused = fused
-        unfused.fusesRelu = false
-        #expect(run(fused) == run(unfused), "FactorizedReduce affine=\(affine): gradients of x and the weights")
-    }
-
     @Test("SepConv and DilConv in evaluation style (affine BN), strides 1 and 2",
           arguments: ["sep_conv_3x3", "dil_conv_3x3", "sep_conv_5x5", "dil_conv_5x5"], [1, 2])
     func convolutionOps(_ name: String, _ stride: Int) {

@@ -41,9 +41,8 @@ void dp_gated_mixture_row_backward_avx512(const float *w, int active, const floa
 /// same at distance 4, 2, 1); the same bits on every instruction set and for any block of C. The
 /// 1×1 conv's weight gradient over a batch (t the image, A_t its dy, B_t its x). `scratch` holds
 /// dp_pointwise_weight_gradient_scratch_count() floats, the caller's worker's own.
-/// With `reluB` every B_t is read as relu(B_t) (x > 0 ? x : +0): the weight gradient of a ReLU → 1×1 conv.
 void dp_pointwise_weight_gradient(int isa, int rowBegin, int rowEnd, int colBegin, int colEnd, int n, int k, int terms,
-                                  const float *a, long aTermStride, const float *b, long bTermStride, int reluB,
+                                  const float *a, long aTermStride, const float *b, long bTermStride,
                                   float *c, float *scratch);
 long dp_pointwise_weight_gradient_scratch_count(void);
 
@@ -59,10 +58,9 @@ void dp_pointwise_weight_gradient_finish(int m, int n, const float *chains, floa
 
 /// The 1×1 conv's product on one image (pointwise.c): y (m × hw) = A · x (k × hw) with
 /// A(r, j) = a[r·rowStride + j·colStride], each element one FMA chain over j from 0 (the chain
-/// GEMM's bits on every instruction set); of relu(x) (x > 0 ? x : +0) when `reluX`. `pack` holds
-/// dp_pointwise_scratch_count(k) floats.
+/// GEMM's bits on every instruction set). `pack` holds dp_pointwise_scratch_count(k) floats.
 void dp_pointwise_product(int isa, int m, int k, int hw, const float *a, long rowStride, long colStride,
-                          const float *x, int reluX, float *y, float *pack);
+                          const float *x, float *y, float *pack);
 long dp_pointwise_scratch_count(int k);
 
 /// The depthwise conv's plane correlation (correlate.c) on AVX-512: out (oh × ow) with

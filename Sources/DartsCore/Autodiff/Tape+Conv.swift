@@ -1,10 +1,8 @@
-// conv2d on the tape: x (N, Cin, H, W), weight (Cout, Cin/groups, kh, kw), no bias; a depthwise or
-// plain 1×1 conv may read relu(x) itself (`reluInput`): the separable and dilated convs' relu →
-// depthwise and the cells' ReLU → 1×1 preprocessing.
+// conv2d on the tape: x (N, Cin, H, W), weight (Cout, Cin/groups, kh, kw), no bias; a depthwise
+// conv may read relu(x) itself (`reluInput`), the separable and dilated convs' relu → depthwise.
 
 extension Tape {
-    /// conv(x), or conv(relu(x)) with `reluInput` (fused where `convFusesReluInput`, otherwise through
-    /// a relu node): the same values as
+    /// conv(x), or conv(relu(x)) with `reluInput` (depthwise convs only): the same values as
     /// `conv2d(relu(x))`, but relu(x) is applied as each plane is loaded and never stored, and the
     /// gradient reaches x masked in the same pass, so neither relu pass over the tensor is run.
     /// Its gradient with respect to x equals `relu`'s backward of this conv's gradient alone.
@@ -17,10 +15,7 @@ extension Tape {
         let g = ConvGeometry(n: vx.shape[0], cin: vx.shape[1], h: vx.shape[2], w: vx.shape[3],
                              cout: vw.shape[0], kh: vw.shape[2], kw: vw.shape[3],
                              stride: stride, padding: padding, dilation: dilation, groups: groups)
-        // A relu input the kernels do not fuse is a relu node (the same values and gradients).
-        if reluInput && !convFusesReluInput(g) {
-            return conv2d(relu(x), weight: weight, stride: stride, padding: padding, dilation: dilation, groups: groups)
-        }
+        precondition(!reluInput || g.isDepthwise, "conv2d: a relu input is fused into depthwise convs only, not \(vw.shape)")
         let out = Tensor.build([g.n, g.cout, g.oh, g.ow]) { dst in
             vx.withUnsafeBufferPointer { px in vw.withUnsafeBufferPointer { pw in
                 conv2dForward(g, x: px.baseAddress!, weight: pw.baseAddress!, out: dst.baseAddress!, reluInput: reluInput)

@@ -6,20 +6,12 @@
 // Threads: parallel over images (fixed partition); other weight gradients go to one slot per image,
 // summed in image order, so results do not depend on the thread count.
 
-/// Whether `conv2dForward` and `conv2dBackward` take `reluInput` for `g`: the kernels that read
-/// relu(x) from x as they load it. Depthwise convs (the separable and dilated convs' relu →
-/// depthwise), the 1×1 convs of the pointwise kernels (the cells' ReLU → 1×1 preprocessing) and
-/// convs through im2col (FactorizedReduce's stride-2 1×1 convs); not the 1×1 convs on planes over
-/// 1024 pixels, whose sgemm reads x itself.
-public func convFusesReluInput(_ g: ConvGeometry) -> Bool {
-    g.isDepthwise || !g.isPlainPointwise || usePointwiseKernel(g)
-}
-
-/// out (N, Cout, OH, OW) = conv(x, weight), or conv(relu(x), weight) with `reluInput` (where
-/// `convFusesReluInput`: without a pass writing relu(x)); overwrites out.
+/// out (N, Cout, OH, OW) = conv(x, weight), or conv(relu(x), weight) with `reluInput` (depthwise
+/// convs only: the separable and dilated convs' relu → depthwise, without a pass writing relu(x));
+/// overwrites out.
 public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                           out: UnsafeMutablePointer<Float>, reluInput: Bool = false) {
-    precondition(!reluInput || convFusesReluInput(g), "conv2d: a relu input is not fused into \(g)")
+    precondition(!reluInput || g.isDepthwise, "conv2d: a relu input is fused into depthwise convs only")
     if g.isDepthwise { depthwiseForward(g, x: x, weight: weight, out: out, reluInput: reluInput); return }
     DartsCore.configureThreads()
     let ohow = g.oh * g.ow, k = g.colRows, cig = g.cinPerGroup, cog = g.coutPerGroup
@@ -32,7 +24,7 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
             for grp in 0..<g.groups {
                 let xg = x + (n * g.cin + grp * cig) * g.h * g.w
                 if let col {
-                    im2col(g, xg: xg, col: col, relu: reluInput)
+                    im2col(g, xg: xg, col: col)
                     gemm(m: cog, n: ohow, k: k, a: weight + grp * cog * k, b: col,
                          c: out + (n * g.cout + grp * cog) * ohow)
                 } else if !usePointwise {
@@ -40,7 +32,7 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
                          c: out + (n * g.cout + grp * cog) * ohow)
                 } else if let pack {
                     pointwiseProduct(m: cog, k: k, hw: ohow, a: weight + grp * cog * k, rowStride: k, colStride: 1,
-                                     x: xg, reluX: reluInput, y: out + (n * g.cout + grp * cog) * ohow, pack: pack)
+                                     x: xg, y: out + (n * g.cout + grp * cog) * ohow, pack: pack)
                 }
             }
         }
@@ -52,7 +44,7 @@ public func conv2dForward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: Un
 public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                            dw: UnsafeMutablePointer<Float>?, reluInput: Bool = false) {
-    precondition(!reluInput || convFusesReluInput(g), "conv2d: a relu input is not fused into \(g)")
+    precondition(!reluInput || g.isDepthwise, "conv2d: a relu input is fused into depthwise convs only")
     if g.isDepthwise {
         if dx != nil || dw != nil { depthwiseBackward(g, x: x, weight: weight, dy: dy, dx: dx, dw: dw, reluInput: reluInput) }
         return
@@ -65,7 +57,7 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
     if usePointwise, let dw {
         for grp in 0..<g.groups {
             chainSumOfProducts(m: cog, n: cig, k: hw, terms: g.n, a: dy + grp * cog * ohow, aTermStride: g.cout * ohow,
-                               b: x + grp * cig * hw, bTermStride: g.cin * hw, reluB: reluInput, c: dw + grp * cog * k)
+                               b: x + grp * cig * hw, bTermStride: g.cin * hw, c: dw + grp * cog * k)
         }
         if dx == nil { return }
     }
@@ -84,7 +76,7 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
                 let wg = weight + grp * cog * k
                 if let slots {
                     let src: UnsafePointer<Float>
-                    if let col { im2col(g, xg: xg, col: col, relu: reluInput); src = UnsafePointer(col) } else { src = xg }
+                    if let col { im2col(g, xg: xg, col: col); src = UnsafePointer(col) } else { src = xg }
                     gemm(transB: true, m: cog, n: k, k: ohow, a: dyg, b: src,
                          c: slots + n * wc + grp * cog * k)
                 }
@@ -99,12 +91,6 @@ public func conv2dBackward(_ g: ConvGeometry, x: UnsafePointer<Float>, weight: U
                         gemm(transA: true, m: cig, n: ohow, k: cog, a: wg, b: dyg, c: dxg)
                     }
                 }
-            }
-            // The relu's mask (x > 0) while this image's dx is still in L2: the tape's reluBackward,
-            // so the bits of a separate relu node.
-            if reluInput, let dx {
-                let at = n * g.cin * hw
-                reluBackward(dx + at, dx + at, x + at, g.cin * hw, accumulate: false)
             }
         }
     }

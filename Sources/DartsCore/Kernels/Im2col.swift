@@ -10,9 +10,8 @@ func validOutputRange(outSize: Int, stride: Int, offset: Int, inSize: Int) -> Ra
     return lo < hi ? lo..<hi : lo..<lo
 }
 
-/// col ((Cin/g)·kh·kw, OH·OW) from one group's input planes xg ((Cin/g), H, W); zero padding. With
-/// `relu`, of relu(x) (the tape's relu: x > 0 ? x : +0).
-func im2col(_ g: ConvGeometry, xg: UnsafePointer<Float>, col: UnsafeMutablePointer<Float>, relu: Bool = false) {
+/// col ((Cin/g)·kh·kw, OH·OW) from one group's input planes xg ((Cin/g), H, W); zero padding.
+func im2col(_ g: ConvGeometry, xg: UnsafePointer<Float>, col: UnsafeMutablePointer<Float>) {
     let (oh, ow, h, w, s) = (g.oh, g.ow, g.h, g.w, g.stride)
     let ohow = oh * ow
     var r = 0
@@ -29,9 +28,7 @@ func im2col(_ g: ConvGeometry, xg: UnsafePointer<Float>, col: UnsafeMutablePoint
                 for oy in ys {
                     let src = plane + (oy * s + yOff) * w + xOff
                     let d = dst + oy * ow
-                    if relu {
-                        for ox in xs { let v = src[ox &* s]; d[ox] = v > 0 ? v : 0 }
-                    } else if s == 1 {
+                    if s == 1 {
                         for ox in xs { d[ox] = src[ox] }
                     } else {
                         for ox in xs { d[ox] = src[ox &* s] }

@@ -17,24 +17,23 @@ import CGemm
 func pointwiseScratchCount(k: Int) -> Int { Int(dp_pointwise_scratch_count(Int32(k))) }
 
 /// y[r·hw + p] = Σ_{j<k} A(r, j) · x[j·hw + p] with A(r, j) = a[r·rowStride + j·colStride], one FMA
-/// chain per element; overwrites y (m × hw). With `reluX` x is read as relu(x), the tape's relu. `pack`
-/// is caller-owned scratch of `pointwiseScratchCount(k:)` floats, one per worker reused across images.
+/// chain per element; overwrites y (m × hw). `pack` is caller-owned scratch of
+/// `pointwiseScratchCount(k:)` floats, one per worker reused across images.
 @inline(__always)
 func pointwiseProduct(m: Int, k: Int, hw: Int, a: UnsafePointer<Float>, rowStride: Int, colStride: Int,
-                      x: UnsafePointer<Float>, reluX: Bool = false, y: UnsafeMutablePointer<Float>,
-                      pack: UnsafeMutablePointer<Float>, isa: VectorISA = .current) {
-    dp_pointwise_product(isa.code, Int32(m), Int32(k), Int32(hw), a, rowStride, colStride, x, reluX ? 1 : 0, y, pack)
+                      x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, pack: UnsafeMutablePointer<Float>,
+                      isa: VectorISA = .current) {
+    dp_pointwise_product(isa.code, Int32(m), Int32(k), Int32(hw), a, rowStride, colStride, x, y, pack)
 }
 
 /// c (m × n, packed) = Σ_{t<terms} A_t · B_tᵀ with A_t = a + t·aTermStride (m × k, packed) and
 /// B_t = b + t·bTermStride (n × k, packed). Element (i, j) is 16 FMA chains from 0, chain l over
 /// the p ≡ l (mod 16) of t = 0, 1, … in order, then summed pairwise at distance 8, 4, 2, 1
 /// (include/CGemm.h): the same bits on every instruction set and thread count. For the 1×1 conv's
-/// weight gradient t is the image, A_t its dy, B_t its x; with `reluB` B_t is read as relu(B_t) (a
-/// ReLU → 1×1 conv's weight gradient from its input, without the relu's output).
+/// weight gradient t is the image, A_t its dy, B_t its x.
 public func chainSumOfProducts(m: Int, n: Int, k: Int, terms: Int, a: UnsafePointer<Float>, aTermStride: Int,
-                               b: UnsafePointer<Float>, bTermStride: Int, reluB: Bool = false,
-                               c: UnsafeMutablePointer<Float>, isa: VectorISA = .current) {
+                               b: UnsafePointer<Float>, bTermStride: Int, c: UnsafeMutablePointer<Float>,
+                               isa: VectorISA = .current) {
     if m == 0 || n == 0 { return }
     DartsCore.configureThreads()
     let code = isa.code
@@ -45,7 +44,7 @@ public func chainSumOfProducts(m: Int, n: Int, k: Int, terms: Int, a: UnsafePoin
         let (rows, columns) = split.block(range)
         dp_pointwise_weight_gradient(code, Int32(rows.lowerBound), Int32(rows.upperBound), Int32(columns.lowerBound),
                                      Int32(columns.upperBound), Int32(n), Int32(k), Int32(terms),
-                                     a, aTermStride, b, bTermStride, reluB ? 1 : 0, c, scratch)
+                                     a, aTermStride, b, bTermStride, c, scratch)
     }
 }
 

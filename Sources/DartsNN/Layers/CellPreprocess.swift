@@ -13,8 +13,7 @@ public enum CellPreprocess {
     public init(_ prefix: String, cin: Int, cout: Int, afterReduction: Bool, affine: Bool,
                 registry: ParameterRegistry, rng: inout PhiloxRandom) {
         self = afterReduction
-            ? .factorizedReduce(FactorizedReduce(prefix, cin: cin, cout: cout, affine: affine, fusesRelu: true,
-                                                 registry: registry, rng: &rng))
+            ? .factorizedReduce(FactorizedReduce(prefix, cin: cin, cout: cout, affine: affine, registry: registry, rng: &rng))
             : .reluConvBN(ReLUConvBN(prefix, cin: cin, cout: cout, affine: affine, registry: registry, rng: &rng))
     }
 

@@ -25,8 +25,8 @@ public struct Conv2D {
                     stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
 
-    /// self(relu(x)), relu fused into a depthwise or plain 1×1 conv (`Tape.conv2d`'s `reluInput`;
-    /// other convs take a relu node): the same values, without the two passes of a separate relu.
+    /// self(relu(x)) for a depthwise conv, relu fused into the conv (`Tape.conv2d`'s `reluInput`):
+    /// the same values, without the two passes of a separate relu.
     public func callAsFunction(reluOf x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
         tape.conv2d(x, weight: tape.parameter(weight, requiresGrad: mode.weightsRequireGrad),
                     stride: stride, padding: padding, dilation: dilation, groups: groups, reluInput: true)

@@ -10,19 +10,10 @@ public struct FactorizedReduce {
     public let conv1: Conv2D
     public let conv2: Conv2D
     public let bn: BatchNorm
-    /// Whether both convs read relu(x) from x themselves (relu commutes with the slice) instead of
-    /// through a relu node. Then each conv's masked gradient reaches x on its own, which gives a
-    /// relu node's bits only where no other consumer of x adds to its gradient in between: a
-    /// cell's preprocessing (x is a cell output, read before only by the previous cell's
-    /// preprocessing), not a reduction cell's skip, whose input the other operations share.
-    /// Fused, x is the only tensor kept (the other preprocessing conv keeps it too) and no relu
-    /// pass runs.
-    public var fusesRelu: Bool
 
     /// Draws conv_1's weight, then conv_2's, from `rng`.
-    public init(_ prefix: String, cin: Int, cout: Int, affine: Bool, fusesRelu: Bool = false,
-                registry: ParameterRegistry, rng: inout PhiloxRandom) {
-        self.fusesRelu = fusesRelu
+    public init(_ prefix: String, cin: Int, cout: Int, affine: Bool, registry: ParameterRegistry,
+                rng: inout PhiloxRandom) {
         precondition(cout % 2 == 0, "FactorizedReduce needs an even output channel count, got \(cout)")
         conv1 = Conv2D(prefix + ".conv_1", cin: cin, cout: cout / 2, kernel: 1, stride: 2, registry: registry, rng: &rng)
         conv2 = Conv2D(prefix + ".conv_2", cin: cin, cout: cout / 2, kernel: 1, stride: 2, registry: registry, rng: &rng)
@@ -30,15 +21,9 @@ public struct FactorizedReduce {
     }
 
     public func callAsFunction(_ x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
-        let a: Var, b: Var
-        if fusesRelu {
-            a = conv1(reluOf: x, tape, mode)
-            b = conv2(reluOf: tape.spatialSlice(x, rowStart: 1, colStart: 1, step: 1), tape, mode)
-        } else {
-            let r = tape.relu(x)
-            a = conv1(r, tape, mode)
-            b = conv2(tape.spatialSlice(r, rowStart: 1, colStart: 1, step: 1), tape, mode)
-        }
+        let r = tape.relu(x)
+        let a = conv1(r, tape, mode)
+        let b = conv2(tape.spatialSlice(r, rowStart: 1, colStart: 1, step: 1), tape, mode)
         return bn(tape.concatChannels([a, b]), tape, mode)
     }
 }

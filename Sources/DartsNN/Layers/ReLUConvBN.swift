@@ -17,9 +17,7 @@ public struct ReLUConvBN {
         bn = BatchNorm(prefix + ".op.2", channels: cout, affine: affine, registry: registry)
     }
 
-    /// The relu is fused into the 1×1 conv: it reads relu(x) from x, and neither relu(x) nor a relu
-    /// pass over the tensor exists (the values and gradients of a relu node, bit for bit).
     public func callAsFunction(_ x: Var, _ tape: Tape, _ mode: ForwardMode) -> Var {
-        bn(conv(reluOf: x, tape, mode), tape, mode)
+        bn(conv(tape.relu(x), tape, mode), tape, mode)
     }
 }
